@@ -1,0 +1,55 @@
+// Lint rules, including the architecture's one-way arrows (docs/ARCHITECTURE.md): nothing in src/ imports
+// from commands/, the engine never imports the UI.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const noCommands = {
+  group: ['**/commands/**'],
+  message: 'src/ must not import from commands/ (arrows point one way).',
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'oclif.manifest.json', 'examples/*/data/**', '.tmp/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/commands/**'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-imports': ['error', { patterns: [noCommands] }],
+    },
+  },
+  {
+    files: [
+      'src/engine/**/*.ts',
+      'src/graph/**/*.ts',
+      'src/platform/**/*.ts',
+      'src/proto/**/*.ts',
+      'src/usecase/**/*.ts',
+      'src/deploy/**/*.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            noCommands,
+            { group: ['**/ui/**', '**/cli/**'], message: 'core modules must not import the UI or the CLI layer.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+);

@@ -1,0 +1,87 @@
+// Validates parsed files against the JSON Schemas in schemas/ (draft 2020-12), once, at the edge. A violation
+// becomes one UserError naming the file, the JSON pointer and what was expected.
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { UserError } from '../errors.js';
+
+export type SchemaName =
+  'blueprint' | 'dockerinfo' | 'connections' | 'generation-metadata' | 'run-result' | 'compose-extension';
+
+const schemaDir = new URL('../../schemas/', import.meta.url);
+
+let ajv: Ajv2020 | undefined;
+const compiled = new Map<SchemaName, ValidateFunction>();
+
+function validator(name: SchemaName): ValidateFunction {
+  let fn = compiled.get(name);
+  if (!fn) {
+    if (!ajv) {
+      ajv = new Ajv2020({ allErrors: false, strict: true });
+      // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
+      const addFormats = (addFormatsModule as unknown as { default: (a: Ajv2020) => void }).default;
+      addFormats(ajv);
+    }
+    const schema = JSON.parse(readFileSync(new URL(`${name}.schema.json`, schemaDir), 'utf8')) as object;
+    fn = ajv.compile(schema);
+    compiled.set(name, fn);
+  }
+  return fn;
+}
+
+/** Describes one ajv error the way a person reads it: what was expected at that place. */
+export function describeSchemaError(err: ErrorObject): { pointer: string; message: string } {
+  const pointer = err.instancePath === '' ? '/' : err.instancePath;
+  const p = err.params as Record<string, unknown>;
+  switch (err.keyword) {
+    case 'required':
+      return { pointer, message: `missing required property "${String(p.missingProperty)}"` };
+    case 'additionalProperties':
+      return { pointer, message: `unexpected property "${String(p.additionalProperty)}"` };
+    case 'type':
+      return { pointer, message: `expected ${String(p.type).replace(',', ' or ')}` };
+    case 'enum':
+      return {
+        pointer,
+        message: `expected one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+      };
+    case 'const':
+      return { pointer, message: `expected ${JSON.stringify(p.allowedValue)}` };
+    case 'pattern':
+      return { pointer, message: `expected a string matching ${String(p.pattern)}` };
+    case 'minLength':
+      return {
+        pointer,
+        message: p.limit === 1 ? 'expected a non-empty string' : `expected at least ${String(p.limit)} characters`,
+      };
+    case 'minItems':
+      return { pointer, message: `expected at least ${String(p.limit)} item(s)` };
+    case 'minimum':
+    case 'maximum':
+      return { pointer, message: `expected a number ${err.keyword === 'minimum' ? '>=' : '<='} ${String(p.limit)}` };
+    default:
+      return { pointer, message: err.message ?? `violates ${err.keyword}` };
+  }
+}
+
+/**
+ * Checks `data` against schemas/<name>.schema.json (`basePointer` when `data` sits inside a larger file). Thrown when it does not match: a UserError with code
+ * SCHEMA_VIOLATION and a message like `blueprint.json /nodes/2: missing required property "image"`.
+ */
+export function assertSchema<T>(name: SchemaName, data: unknown, label: string, basePointer = ''): T {
+  const fn = validator(name);
+  if (!fn(data)) {
+    const first = (fn.errors ?? [])[0];
+    const described = first ? describeSchemaError(first) : { pointer: '/', message: 'invalid' };
+    const pointer = basePointer
+      ? basePointer + (described.pointer === '/' ? '' : described.pointer)
+      : described.pointer;
+    const { message } = described;
+    throw new UserError('SCHEMA_VIOLATION', `${label} ${pointer}: ${message}`, {
+      file: label,
+      pointer,
+      hint: `see schemas/${name}.schema.json for the expected format`,
+    });
+  }
+  return data as T;
+}

@@ -1,0 +1,135 @@
+// Reads a use case's docker-compose.yml: its services, where each is built from (which services/<folder>), and the
+// x-aieffect extension that tells `aieffect run` how to start it as a local process.
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import yaml from 'js-yaml';
+import { UserError } from '../errors.js';
+import { assertSchema } from '../schema/validate.js';
+import { readTextFile } from '../util/json-file.js';
+
+export const COMPOSE_FILE = 'docker-compose.yml';
+
+/** The x-aieffect extension of a compose service (schemas/compose-extension.schema.json). */
+export interface LocalRunSpec {
+  run: string;
+  cwd?: string;
+  env?: Record<string, string>;
+}
+
+export interface ComposeService {
+  /** The compose service name (e.g. data-generator). */
+  name: string;
+  image?: string;
+  /** Absolute path of the Dockerfile the service is built from, when it has a build section. */
+  dockerfile?: string;
+  /** The services/<folder> the Dockerfile lies in, when it does (e.g. data_generator). */
+  folder?: string;
+  local?: LocalRunSpec;
+}
+
+export interface UseCaseCompose {
+  /** Absolute path of docker-compose.yml. */
+  path: string;
+  /** Services sorted by name. */
+  services: ComposeService[];
+}
+
+/** Compose's default project name for a folder: lower case, only [a-z0-9_-]. Images are `<project>-<service>`. */
+export function composeProjectName(useCaseDir: string): string {
+  return basename(resolve(useCaseDir))
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '');
+}
+
+function label(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
+}
+
+/** Parses YAML text; thrown on a syntax error: UserError INVALID_YAML naming file, line and column. */
+export function parseYaml(text: string, fileLabel: string): unknown {
+  try {
+    return yaml.load(text);
+  } catch (cause) {
+    if (cause instanceof yaml.YAMLException) {
+      const { line, column } = cause.mark ?? { line: 0, column: 0 };
+      throw new UserError(
+        'INVALID_YAML',
+        `${fileLabel}: invalid YAML at line ${line + 1}, column ${column + 1}: ${cause.reason}`,
+        {
+          file: fileLabel,
+          pointer: `${line + 1}:${column + 1}`,
+          cause,
+        },
+      );
+    }
+    throw cause;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Reads and checks <useCaseDir>/docker-compose.yml. */
+export function readUseCaseCompose(useCaseDir: string): UseCaseCompose {
+  const dir = resolve(useCaseDir);
+  const path = join(dir, COMPOSE_FILE);
+  const fileLabel = label(path);
+  const doc = parseYaml(
+    readTextFile(path, fileLabel, 'a use case folder has a docker-compose.yml naming its services'),
+    fileLabel,
+  );
+  if (!isRecord(doc) || !isRecord(doc.services)) {
+    throw new UserError('INVALID_COMPOSE', `${fileLabel} /services: expected a mapping of service names`, {
+      file: fileLabel,
+      pointer: '/services',
+    });
+  }
+  const services: ComposeService[] = [];
+  for (const name of Object.keys(doc.services).sort()) {
+    const entry = doc.services[name];
+    const at = `/services/${name}`;
+    if (!isRecord(entry)) {
+      throw new UserError('INVALID_COMPOSE', `${fileLabel} ${at}: expected a mapping`, {
+        file: fileLabel,
+        pointer: at,
+      });
+    }
+    const service: ComposeService = { name };
+    if (typeof entry.image === 'string') service.image = entry.image;
+    const build = entry.build;
+    if (build !== undefined) {
+      let context: string;
+      let dockerfile = 'Dockerfile';
+      if (typeof build === 'string') context = build;
+      else if (isRecord(build) && (build.context === undefined || typeof build.context === 'string')) {
+        context = (build.context as string | undefined) ?? '.';
+        if (typeof build.dockerfile === 'string') dockerfile = build.dockerfile;
+      } else {
+        throw new UserError(
+          'INVALID_COMPOSE',
+          `${fileLabel} ${at}/build: expected a path or a mapping with context and dockerfile`,
+          {
+            file: fileLabel,
+            pointer: `${at}/build`,
+          },
+        );
+      }
+      service.dockerfile = resolve(dir, context, dockerfile);
+      const rel = relative(join(dir, 'services'), dirname(service.dockerfile));
+      if (rel && !rel.startsWith('..') && !rel.includes(sep) && existsSync(join(dir, 'services', rel)))
+        service.folder = rel;
+    }
+    if (entry['x-aieffect'] !== undefined) {
+      service.local = assertSchema<LocalRunSpec>(
+        'compose-extension',
+        entry['x-aieffect'],
+        fileLabel,
+        `${at}/x-aieffect`,
+      );
+    }
+    services.push(service);
+  }
+  return { path, services };
+}
