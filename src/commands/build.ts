@@ -1,0 +1,58 @@
+// `aieffect build <use_case_dir> [--run]`: writes build_and_tag.sh (and with --run executes it).
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+import { buildNextSteps, planBuild, writeBuildScript } from '../deploy/build-script.js';
+import { dockerPreflight, runScript } from '../deploy/docker.js';
+import { displayPath } from '../platform/read.js';
+
+export interface BuildResult {
+  script: string;
+  project: string;
+  images: { service: string; built: string; tagged: string }[];
+  skipped: string[];
+  ran: boolean;
+  next: string[];
+}
+
+export default class Build extends BaseCommand {
+  static override summary = 'Write build_and_tag.sh: builds every service image of a use case and tags it for export.';
+  static override description = `Reads <use_case_dir>/docker-compose.yml and writes <use_case_dir>/build_and_tag.sh, which runs \`docker compose build\` for every service with a build section and tags each image as <use_case>-<service>:latest, the name \`aieffect export\` puts into blueprint.json. Service and image names are checked against Docker's rules first. With --run the script is executed right away (Docker needed).`;
+  static override examples = [
+    '<%= config.bin %> build examples/file_based_energy_pipeline',
+    '<%= config.bin %> build examples/file_based_energy_pipeline --run',
+  ];
+  static override args = {
+    use_case_dir: Args.string({ description: 'use case folder holding docker-compose.yml', required: true }),
+  };
+  static override flags = {
+    run: Flags.boolean({ description: 'execute the script after writing it, streaming its output' }),
+  };
+
+  async run(): Promise<BuildResult> {
+    const { args, flags } = await this.parse(Build);
+    const plan = planBuild(args.use_case_dir);
+    const script = displayPath(plan.scriptPath);
+    for (const name of plan.skipped) this.note(`skipping ${name}: no build section (an image pulled as it is)`);
+    writeBuildScript(plan);
+    this.log(`wrote ${script}: builds and tags ${plan.images.length} image${plan.images.length === 1 ? '' : 's'}`);
+    for (const image of plan.images) this.log(`  ${image.tagged}`);
+    if (flags.run) {
+      await dockerPreflight('aieffect build --run', {
+        compose: true,
+        fallback: `run ${script} later on a machine with Docker`,
+      });
+      this.note(`running ${script}`);
+      await runScript(plan.scriptPath, plan.useCaseDir);
+    }
+    const next = buildNextSteps(plan, flags.run);
+    this.log(`next:\n${next.map((line) => `  ${line}`).join('\n')}`);
+    return {
+      script: plan.scriptPath,
+      project: plan.project,
+      images: plan.images,
+      skipped: plan.skipped,
+      ran: flags.run,
+      next,
+    };
+  }
+}

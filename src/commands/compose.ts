@@ -1,0 +1,103 @@
+// `aieffect compose <export_dir>`: writes docker-compose.yml for an export package (ours or the platform's).
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+import {
+  applyHealthchecks,
+  composeNextSteps,
+  DEFAULT_BASE_PORT,
+  planCompose,
+  writeCompose,
+  type OrchestratorSource,
+  type PlannedService,
+} from '../deploy/compose.js';
+import { dockerPreflight, imagesWithHealthcheck } from '../deploy/docker.js';
+import { displayPath, loadPackage } from '../platform/read.js';
+
+export interface ComposeResult {
+  output: string;
+  data_dir: string;
+  services: PlannedService[];
+  orchestrator: { build?: string; image?: string; command: string[] } | null;
+  notes: string[];
+  next: string[];
+}
+
+export default class Compose extends BaseCommand {
+  static override summary = 'Write docker-compose.yml for an export package, optionally with the orchestrator.';
+  static override description = `Reads blueprint.json and dockerinfo.json of <export_dir> and writes a docker-compose.yml (default: in <export_dir>) with one service per blueprint node on the bridge network ai-effect-pipeline: the node's image, its dockerinfo address as a network alias and its dockerinfo port inside, published ports from --base-port upward, ./data mounted at /app/data. With --orchestrator-path or --orchestrator-image an orchestrator service runs the pipeline once against them. Creates ./data beside the file.`;
+  static override examples = [
+    '<%= config.bin %> compose out/energy --orchestrator-path .',
+    '<%= config.bin %> compose path/to/downloaded/export --output deploy/docker-compose.yml --base-port 6000',
+  ];
+  static override args = {
+    export_dir: Args.string({ description: 'export package folder (blueprint.json, dockerinfo.json)', required: true }),
+  };
+  static override flags = {
+    'base-port': Flags.integer({
+      description: 'first published host port; services get consecutive ports in name order',
+      default: DEFAULT_BASE_PORT,
+      min: 1,
+      max: 65535,
+    }),
+    'orchestrator-path': Flags.string({
+      description: 'add the orchestrator, built from Dockerfile.orchestrator in this folder',
+      exclusive: ['orchestrator-image'],
+    }),
+    'orchestrator-image': Flags.string({
+      description: 'add the orchestrator, run from this image',
+      exclusive: ['orchestrator-path'],
+    }),
+    output: Flags.string({ char: 'o', description: 'file to write (default: <export_dir>/docker-compose.yml)' }),
+    'inspect-images': Flags.boolean({
+      description:
+        'ask the local Docker engine which images define a HEALTHCHECK; the orchestrator waits for those with service_healthy',
+    }),
+  };
+
+  async run(): Promise<ComposeResult> {
+    const { args, flags } = await this.parse(Compose);
+    const pkg = loadPackage(args.export_dir);
+    let orchestrator: OrchestratorSource | undefined;
+    if (flags['orchestrator-path'] !== undefined) orchestrator = { path: flags['orchestrator-path'] };
+    if (flags['orchestrator-image'] !== undefined) orchestrator = { image: flags['orchestrator-image'] };
+    let plan = planCompose(pkg, { basePort: flags['base-port'], orchestrator, output: flags.output });
+    if (flags['inspect-images']) {
+      const docker = await dockerPreflight('--inspect-images', {
+        compose: false,
+        fallback: 'leave out --inspect-images (every service is then service_started)',
+      });
+      plan = applyHealthchecks(
+        plan,
+        await imagesWithHealthcheck(
+          docker,
+          plan.services.map((s) => s.image),
+        ),
+      );
+    }
+    for (const note of plan.notes) this.note(note);
+    writeCompose(plan);
+
+    const count = `${plan.services.length} service${plan.services.length === 1 ? '' : 's'}`;
+    const o = plan.orchestrator;
+    const extra = o ? ` + orchestrator (${o.build !== undefined ? `built from ${o.build}` : o.image})` : '';
+    this.log(`wrote ${displayPath(plan.outputPath)}: ${count}${extra}, published ports ${portRange(plan.services)}`);
+    this.log(`created ${displayPath(plan.dataDir)}/ (mounted at /app/data in every service)`);
+    const next = composeNextSteps(plan);
+    this.log(`next:\n${next.map((line) => `  ${line}`).join('\n')}`);
+    return {
+      output: plan.outputPath,
+      data_dir: plan.dataDir,
+      services: plan.services,
+      orchestrator: o ?? null,
+      notes: plan.notes,
+      next,
+    };
+  }
+}
+
+function portRange(services: PlannedService[]): string {
+  if (services.length === 0) return 'none';
+  const first = services[0]!.published;
+  const last = services[services.length - 1]!.published;
+  return first === last ? String(first) : `${first}-${last}`;
+}
