@@ -1,0 +1,33 @@
+// The plan of a prepared run as plain data: what `--plan` prints (levels, edges and how each maps messages, the
+// address of each container) without calling anything.
+import type { NodeId } from '../graph/types.js';
+import type { PreparedRun } from './types.js';
+
+export interface RunPlan {
+  pipeline?: string;
+  /** Level 0: start nodes; level n: nodes whose longest upstream path has n links. */
+  levels: NodeId[][];
+  edges: { from: NodeId; to: NodeId; mode: 'pass-through' | 'mapped'; fields: string[]; skipped?: string[] }[];
+  start_nodes: NodeId[];
+  /** container -> host:port */
+  addresses: Record<string, string>;
+  /** Nodes with streaming rpcs: they plan, but running them is not supported yet. */
+  streaming: NodeId[];
+}
+
+export function planOf(prepared: PreparedRun): RunPlan {
+  return {
+    ...(prepared.pipeline === undefined ? {} : { pipeline: prepared.pipeline }),
+    levels: prepared.graph.levels,
+    edges: prepared.links.map((l) => ({
+      from: l.from,
+      to: l.to,
+      mode: l.mode,
+      fields: l.fields,
+      ...(l.skipped.length > 0 ? { skipped: l.skipped } : {}),
+    })),
+    start_nodes: prepared.graph.starts,
+    addresses: Object.fromEntries(prepared.endpoints.map((e) => [e.container, e.address])),
+    streaming: prepared.nodes.filter((n) => n.streaming).map((n) => n.id),
+  };
+}

@@ -1,0 +1,116 @@
+// The stages of a run as types: an export package is prepared once (graph, protos, addresses, how each link maps
+// messages), then executed with run options into a RunResult. `orchestrate` and `run` share all of it.
+import type { NodeId, PipelineGraph, PipelineNode } from '../graph/types.js';
+import type { ResolvedOperation, RuntimeProto } from '../proto/runtime.js';
+import type { NodeStatus, RunStatus } from './events.js';
+
+export type Message = Record<string, unknown>;
+
+/** A node resolved against its proto. */
+export interface PreparedNode extends PipelineNode {
+  proto: RuntimeProto;
+  call: ResolvedOperation;
+  /** A streaming rpc (in the proto or the blueprint's flags): planned, not yet executable. */
+  streaming: boolean;
+}
+
+export interface Endpoint {
+  container: string;
+  /** host:port */
+  address: string;
+  source: 'dockerinfo' | 'override';
+}
+
+/** How an edge turns the upstream's output into (part of) the downstream's request. */
+export interface LinkPlan {
+  from: NodeId;
+  to: NodeId;
+  /** pass-through: the output message is the request (same type); mapped: fields copied by name. */
+  mode: 'pass-through' | 'mapped';
+  /** Request fields filled from this upstream (every field for pass-through). */
+  fields: string[];
+  /** Same-named fields left out because their types differ (e.g. "count: string vs int32"). */
+  skipped: string[];
+}
+
+export interface PreparedRun {
+  /** Absolute path of the export package. */
+  dir: string;
+  /** blueprint.json's name, when it has one. */
+  pipeline?: string;
+  graph: PipelineGraph;
+  /** Every node, in blueprint order. */
+  nodes: PreparedNode[];
+  byId: Map<NodeId, PreparedNode>;
+  /** One per container of the blueprint, in blueprint order. */
+  endpoints: Endpoint[];
+  /** One per edge, in blueprint order. */
+  links: LinkPlan[];
+}
+
+export interface PrepareOptions {
+  /** container -> host:port, overriding dockerinfo.json (e.g. published ports, or locally started services). */
+  addresses?: Record<string, string>;
+}
+
+/** The initial request of start nodes: `all` for every start node, overlaid per node id or container. */
+export interface InitialInput {
+  all?: Message;
+  nodes?: Record<string, Message>;
+}
+
+export interface BackoffOptions {
+  initialMs: number;
+  maxMs: number;
+  multiplier: number;
+}
+
+export interface RunOptions {
+  input?: InitialInput;
+  /** Deadline of each call attempt; undefined or 0: none. */
+  timeoutMs?: number;
+  /** How many times an UNAVAILABLE call is retried (default 3). */
+  retries?: number;
+  /** Retry delays (default 200 ms doubling up to 5 s). */
+  backoff?: BackoffOptions;
+  /** How long to wait for every service to be ready before the first call (default 60 s). */
+  waitTimeoutMs?: number;
+  /** At most this many calls in flight (default: unbounded). */
+  concurrency?: number;
+  /** Aborting cancels in-flight calls; the result is partial, with status "cancelled". */
+  signal?: AbortSignal;
+}
+
+export interface NodeError {
+  /** gRPC status name (UNAVAILABLE, DEADLINE_EXCEEDED, ...) or INVALID_REQUEST when the request could not be encoded. */
+  code: string;
+  message: string;
+}
+
+export interface NodeSummary {
+  status: NodeStatus;
+  /** ISO 8601, when the node's first call started. */
+  start?: string;
+  end?: string;
+  duration_ms?: number;
+  attempts: number;
+  error?: NodeError;
+}
+
+export interface RunSummary {
+  pipeline?: string;
+  status: RunStatus;
+  start: string;
+  end: string;
+  duration_ms: number;
+  /** Per node, in blueprint order. */
+  nodes: Record<NodeId, NodeSummary>;
+  /** Why the run failed: the first node that failed. */
+  error?: NodeError & { node: NodeId; attempts: number };
+}
+
+export interface RunResult {
+  /** Output of every node that finished, keyed `container:operation`, in blueprint order. */
+  results: Record<NodeId, Message>;
+  summary: RunSummary;
+}
