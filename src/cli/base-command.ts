@@ -15,7 +15,7 @@ export abstract class BaseCommand extends Command {
 
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     if (err instanceof Errors.ExitError) throw err;
-    const user = toUserError(err);
+    const user = toUserError(err, this.id);
     if (!user) {
       // A bug, not a user mistake: keep the stack.
       return super.catch(err);
@@ -32,15 +32,18 @@ export abstract class BaseCommand extends Command {
 }
 
 /** oclif's parse errors (unknown flag, missing argument, bad option value) are usage errors: exit 2. */
-function toUserError(err: Error & { oclif?: { exit?: number } }): UserError | undefined {
+function toUserError(err: Error, commandId: string | undefined): UserError | undefined {
   if (err instanceof UserError) return err;
-  if (err instanceof Errors.CLIError && err.constructor.name !== 'CLIError') {
-    // Parser errors are CLIError subclasses (RequiredArgsError, NonExistentFlagsError, FlagInvalidOptionError...).
-    const message = err.message.split('\n')[0]!.trim();
-    return new UserError('USAGE', message, { exit: 2, hint: 'see --help for usage' });
+  if (!(err instanceof Errors.CLIError)) return undefined;
+  const hint = `see \`aieffect ${commandId ?? ''} --help\` for usage`.replace('  ', ' ');
+  const missing = (err as { args?: { name?: string }[] }).args;
+  if (Array.isArray(missing) && missing.length > 0) {
+    const names = missing.map((a) => a.name ?? '?').join(', ');
+    return new UserError('USAGE', `missing required argument${missing.length === 1 ? '' : 's'}: ${names}`, {
+      exit: 2,
+      hint,
+    });
   }
-  if (err instanceof Errors.CLIError) {
-    return new UserError('USAGE', err.message.split('\n')[0]!, { exit: 2, hint: 'see --help for usage' });
-  }
-  return undefined;
+  // Other parser messages may span lines (lists of valid options): keep them on one.
+  return new UserError('USAGE', err.message.replace(/\s*\n\s*/g, ' ').trim(), { exit: 2, hint });
 }
