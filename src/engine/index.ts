@@ -9,3 +9,4 @@ export { planOf, type RunPlan } from './plan.js';
 export { parseInputFlags, parseAddressFlags } from './input.js';
 export type * from './events.js';
 export type * from './types.js';
+export { runResultDocument, resultsText, jsonSafe, type RunResultDocument } from './result.js';

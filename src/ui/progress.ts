@@ -1,0 +1,231 @@
+// Progress of a pipeline run on stderr, driven only by the engine's events: a listr2 task tree (readiness, then the
+// nodes grouped by level, each with its status and duration) on a terminal, plain lines otherwise or with
+// --no-progress... none at all (and none with --json). stdout stays for results.
+import { chalkStderr as color } from 'chalk';
+import {
+  Listr,
+  ListrLogger,
+  ProcessOutput,
+  type DefaultRenderer,
+  type ListrTask,
+  type ListrTaskWrapper,
+  type SimpleRenderer,
+} from 'listr2';
+import type { EngineEvent, EngineEventHandler } from '../engine/events.js';
+
+type Wrapper = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
+type Task = ListrTask<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
+
+export type ProgressMode = 'tree' | 'plain' | 'none';
+
+/** The tree needs a terminal on stderr; --json or --no-progress print nothing. */
+export function progressMode(flags: { json: boolean; progress: boolean }, stream = process.stderr): ProgressMode {
+  if (flags.json || !flags.progress) return 'none';
+  return stream.isTTY && process.env.TERM !== 'dumb' ? 'tree' : 'plain';
+}
+
+export interface Progress {
+  onEvent: EngineEventHandler;
+  /** Waits for the renderer to draw its last frame. */
+  done(): Promise<void>;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+export function createProgress(mode: ProgressMode, write: (line: string) => void = defaultWrite): Progress {
+  if (mode === 'tree') return treeProgress();
+  if (mode === 'plain') return plainProgress(write);
+  return { onEvent: () => {}, done: async () => {} };
+}
+
+function defaultWrite(line: string): void {
+  process.stderr.write(line + '\n');
+}
+
+/** One line per event, for logs and CI. */
+export function describeEvent(event: EngineEvent): string | undefined {
+  switch (event.type) {
+    case 'run-started':
+      return `run: ${event.nodes.length} node${event.nodes.length === 1 ? '' : 's'} in ${event.levels.length} level${event.levels.length === 1 ? '' : 's'}`;
+    case 'service-waiting':
+      return `wait  ${event.container} at ${event.address}`;
+    case 'service-ready':
+      return `ready ${event.container} at ${event.address}${event.via === 'health' ? ' (health SERVING)' : ''}`;
+    case 'node-started':
+      return `start ${event.node}`;
+    case 'node-retrying':
+      return `${color.yellow('retry')} ${event.node}: ${event.error.code}: ${event.error.message} (attempt ${event.attempt + 1} in ${formatDuration(event.delayMs)})`;
+    case 'node-finished':
+      return `${color.green('done')}  ${event.node} ${color.dim(formatDuration(event.durationMs))}${event.attempts > 1 ? ` (${event.attempts} attempts)` : ''}`;
+    case 'node-failed':
+      return `${color.red('fail')}  ${event.node}: ${event.error.code}: ${event.error.message}${event.attempts > 1 ? ` (${event.attempts} attempts)` : ''}`;
+    case 'node-cancelled':
+      return `${color.yellow('cancel')} ${event.node}`;
+    case 'node-skipped':
+      return `${color.dim('skip')}  ${event.node} (${event.reason})`;
+    case 'warning':
+      return `${color.yellow('warning')} ${event.message}`;
+    case 'run-finished': {
+      const paint = event.status === 'succeeded' ? color.green : event.status === 'failed' ? color.red : color.yellow;
+      return `run ${paint(event.status)} in ${formatDuration(event.durationMs)}`;
+    }
+  }
+}
+
+function plainProgress(write: (line: string) => void): Progress {
+  return {
+    onEvent: (event) => {
+      const line = describeEvent(event);
+      if (line !== undefined) write(line);
+    },
+    done: async () => {},
+  };
+}
+
+interface Deferred {
+  resolve: () => void;
+  reject: (err: Error) => void;
+  promise: Promise<void>;
+  task?: Wrapper;
+  /** Applied when listr2 creates the task, if the event came first. */
+  title?: string;
+  skip?: string;
+}
+
+function setTitle(d: Deferred | undefined, title: string): void {
+  if (!d) return;
+  d.title = title;
+  if (d.task) d.task.title = title;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (err: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // The tree shows the failure; the rejection must not surface as unhandled.
+  promise.catch(() => {});
+  return { resolve, reject, promise };
+}
+
+/** The listr2 tree: built on run-started, each node task settled by its events. */
+function treeProgress(): Progress {
+  const nodes = new Map<string, Deferred>();
+  const ready = deferred();
+  const containers = new Set<string>();
+  let readyCount = 0;
+  let readyTask: Wrapper | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  // The tree is drawn on stderr; while it draws, other stderr output is buffered and printed after it.
+  const logger = new ListrLogger({
+    processOutput: new ProcessOutput(process.stderr, process.stderr, { dump: ['stderr'], leaveEmptyLine: false }),
+  });
+
+  const nodeTask = (id: string): Task => ({
+    title: `${id} ${color.dim('waiting')}`,
+    task: (_ctx, task) => {
+      const d = nodes.get(id)!;
+      d.task = task;
+      if (d.title !== undefined) task.title = d.title;
+      if (d.skip !== undefined) task.skip(d.skip);
+      return d.promise;
+    },
+  });
+
+  const settleAll = () => {
+    ready.resolve();
+    for (const d of nodes.values()) d.resolve();
+  };
+
+  return {
+    onEvent: (event) => {
+      switch (event.type) {
+        case 'run-started': {
+          for (const id of event.nodes) nodes.set(id, deferred());
+          const list = new Listr(
+            [
+              {
+                title: 'services',
+                task: (_ctx, task) => {
+                  readyTask = task;
+                  return ready.promise;
+                },
+              },
+              ...event.levels.map((level, i): Task => ({
+                title: `level ${i}`,
+                task: (_ctx, task) => task.newListr(level.map(nodeTask), { concurrent: true, exitOnError: false }),
+              })),
+            ],
+            {
+              concurrent: true,
+              exitOnError: false,
+              registerSignalListeners: false,
+              rendererOptions: { logger, collapseSubtasks: false, showErrorMessage: true },
+            },
+          );
+          running = list.run().catch(() => {});
+          break;
+        }
+        case 'service-waiting':
+          containers.add(event.container);
+          if (readyTask)
+            readyTask.title = `services: waiting for ${containers.size - readyCount} of ${containers.size}`;
+          break;
+        case 'service-ready':
+          readyCount++;
+          if (readyTask) readyTask.title = `services: ${readyCount} of ${containers.size} ready`;
+          break;
+        case 'node-started': {
+          ready.resolve();
+          setTitle(nodes.get(event.node), event.node);
+          break;
+        }
+        case 'node-retrying': {
+          const d = nodes.get(event.node);
+          if (d?.task)
+            d.task.output = `retry ${event.attempt + 1} in ${formatDuration(event.delayMs)}: ${event.error.code}`;
+          break;
+        }
+        case 'node-finished': {
+          const d = nodes.get(event.node);
+          setTitle(d, `${event.node} ${color.dim(formatDuration(event.durationMs))}`);
+          d?.resolve();
+          break;
+        }
+        case 'node-failed':
+          nodes.get(event.node)?.reject(new Error(`${event.node}: ${event.error.code}: ${event.error.message}`));
+          break;
+        case 'node-cancelled':
+          nodes.get(event.node)?.reject(new Error(`${event.node}: cancelled`));
+          break;
+        case 'node-skipped': {
+          const d = nodes.get(event.node);
+          if (d) {
+            d.skip = `${event.node}: ${event.reason}`;
+            d.task?.skip(d.skip);
+            d.resolve();
+          }
+          break;
+        }
+        case 'warning':
+          process.stderr.write(`${color.yellow('warning')} ${event.message}\n`);
+          break;
+        case 'run-finished':
+          if (event.status !== 'succeeded') ready.reject(new Error('services: not ready'));
+          settleAll();
+          break;
+      }
+    },
+    done: async () => {
+      settleAll();
+      await running;
+    },
+  };
+}
