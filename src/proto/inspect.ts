@@ -1,0 +1,345 @@
+// Static inspection of a .proto file for `export`: which services and rpcs it declares (with stream flags and
+// fully-qualified message types) and which files it pulls in through imports. Parsing is protobufjs's own parser,
+// so comments, options, multi-line declarations, nested messages and package-qualified names behave as in protoc.
+// Imports resolve against the proto's folder (its include root, the way the runtime loads the exported copy) and then
+// against the importing file's folder; google/protobuf well-known types come bundled with protobufjs.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import protobuf from 'protobufjs';
+import { UserError } from '../errors.js';
+
+export interface RpcInfo {
+  name: string;
+  /** Fully-qualified request message, without the leading dot (e.g. `energy.DataRequest`, `google.protobuf.Empty`). */
+  requestType: string;
+  responseType: string;
+  requestStream: boolean;
+  responseStream: boolean;
+}
+
+export interface ServiceInfo {
+  name: string;
+  /** Package-qualified name without the leading dot (e.g. `energy.DataGenerator`). */
+  fullName: string;
+  rpcs: RpcInfo[];
+}
+
+export interface ProtoImport {
+  /** Absolute path of the imported file. */
+  file: string;
+  /** Its path relative to the proto's folder, with `/`: where it must sit beside a copy of the proto. */
+  importPath: string;
+}
+
+export interface ProtoInfo {
+  /** Absolute path of the proto. */
+  file: string;
+  package?: string;
+  services: ServiceInfo[];
+  /** This proto and every imported file that is not a well-known type: absolute, sorted. */
+  files: string[];
+  /** The imported files of `files` (all but the proto itself), sorted by importPath. */
+  imports: ProtoImport[];
+  /** The parsed and resolved protobufjs root holding every type of the proto and its imports. */
+  root: protobuf.Root;
+}
+
+const PARSE_OPTIONS: protobuf.IParseOptions = { keepCase: true, alternateCommentMode: true };
+const WELL_KNOWN_PREFIX = 'google/protobuf/';
+
+/** The protobufjs folder: google/protobuf/{api,descriptor,source_context,type}.proto ship there, not in `common`. */
+const protobufjsGoogleDir = join(
+  dirname(createRequire(import.meta.url).resolve('protobufjs/package.json')),
+  'google',
+  'protobuf',
+);
+
+function label(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+/** Line (1-based) and column of the first match of `pattern` at or after `fromLine`, or undefined. */
+function locate(source: string, pattern: RegExp, fromLine = 1): { line: number; column: number } | undefined {
+  const lines = source.split('\n');
+  for (let i = Math.max(0, fromLine - 1); i < lines.length; i++) {
+    const m = pattern.exec(lines[i]!);
+    if (m) return { line: i + 1, column: m.index + 1 };
+  }
+  return undefined;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function where(file: string, at: { line: number; column: number } | undefined): string {
+  return at ? `${label(file)}:${at.line}:${at.column}` : label(file);
+}
+
+function syntaxError(file: string, at: { line: number; column: number } | undefined, reason: string): UserError {
+  const place = where(file, at);
+  return new UserError('PROTO_SYNTAX', `${place}: ${reason}`, {
+    file: label(file),
+    pointer: at ? `${at.line}:${at.column}` : undefined,
+    hint: 'fix the .proto file (protoc reports the same place)',
+  });
+}
+
+/**
+ * Turns a protobufjs parse error ("illegal token 'x' (file, line 3)", "illegal string (line 2)", ...) into a
+ * PROTO_SYNTAX UserError with line and column. protobufjs reports only the line; the column is where the offending
+ * token first appears on it.
+ */
+function parseFailure(file: string, source: string, err: unknown): UserError {
+  const message = err instanceof Error ? err.message : String(err);
+  const m = /^(.*?)\s*\((?:.*, )?line (\d+)\)$/.exec(message);
+  if (m) {
+    const line = Number(m[2]);
+    const reasonText = m[1]!;
+    const token = /'([^']*)'/.exec(reasonText)?.[1];
+    const text = source.split('\n')[line - 1] ?? '';
+    const index = token ? text.indexOf(token) : -1;
+    const column = index >= 0 ? index + 1 : text.length - text.trimStart().length + 1;
+    const reason = reasonText
+      .replace(/^illegal token '([^']*)', (.*)$/, "unexpected '$1', $2")
+      .replace(/^illegal token '([^']*)'$/, "unexpected '$1'")
+      .replace(/^illegal (\w+) '([^']*)'$/, "invalid $1 '$2'")
+      .replace(/^illegal (\w+)$/, 'invalid $1');
+    return syntaxError(file, { line, column }, reason);
+  }
+  const dup = /^duplicate name '([^']+)' in (.*)$/.exec(message);
+  if (dup) {
+    const name = dup[1]!;
+    const decl = new RegExp(`\\b(message|enum|service|rpc)\\s+${escapeRegExp(name)}\\b`);
+    const first = locate(source, decl);
+    const second = first ? locate(source, decl, first.line + 1) : undefined;
+    return syntaxError(file, second ?? first, `duplicate name '${name}'`);
+  }
+  if (err instanceof TypeError) {
+    // protobufjs trips over a file that ends inside a declaration instead of reporting it.
+    const lines = source.replace(/\s+$/, '').split('\n');
+    return syntaxError(
+      file,
+      { line: lines.length, column: lines[lines.length - 1]!.length + 1 },
+      'unexpected end of file',
+    );
+  }
+  return syntaxError(file, undefined, message);
+}
+
+/** protobufjs's parser, naming `file` in its own errors and in the `filename` of what it declares. */
+function parseSource(file: string, source: string, root: protobuf.Root): protobuf.IParserResult {
+  // `parse.filename` is a documented static property the typings leave out.
+  const parse = protobuf.parse as typeof protobuf.parse & { filename: string | null };
+  parse.filename = file;
+  try {
+    return parse(source, root, PARSE_OPTIONS);
+  } finally {
+    parse.filename = null;
+  }
+}
+
+function isWellKnown(importPath: string): boolean {
+  if (!importPath.startsWith(WELL_KNOWN_PREFIX)) return false;
+  return protobuf.common.get(importPath) !== null || existsSync(join(protobufjsGoogleDir, importPath.slice(16)));
+}
+
+interface LoadState {
+  rootDir: string;
+  root: protobuf.Root;
+  /** Absolute path -> source text, for every loaded user file. */
+  sources: Map<string, string>;
+  wellKnownLoaded: Set<string>;
+}
+
+function loadWellKnown(state: LoadState, importPath: string): void {
+  if (state.wellKnownLoaded.has(importPath)) return;
+  state.wellKnownLoaded.add(importPath);
+  const bundled = protobuf.common.get(importPath);
+  if (bundled) {
+    state.root.addJSON(bundled.nested ?? {});
+    return;
+  }
+  const path = join(protobufjsGoogleDir, importPath.slice(WELL_KNOWN_PREFIX.length));
+  const parsed = parseSource(path, readFileSync(path, 'utf8'), state.root);
+  for (const imp of parsed.imports ?? []) loadWellKnown(state, imp);
+}
+
+/** Where an import of `from` lands: the proto's folder first (protoc's include root), then `from`'s own folder. */
+function resolveImport(state: LoadState, from: string, importPath: string): string | undefined {
+  for (const base of [state.rootDir, dirname(from)]) {
+    const candidate = resolve(base, importPath);
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function loadFile(state: LoadState, file: string): void {
+  if (state.sources.has(file)) return;
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new UserError('FILE_UNREADABLE', `${label(file)}: cannot read (${(cause as NodeJS.ErrnoException).code})`, {
+      file: label(file),
+      cause,
+    });
+  }
+  state.sources.set(file, source);
+  let parsed: protobuf.IParserResult;
+  try {
+    parsed = parseSource(file, source, state.root);
+  } catch (err) {
+    throw parseFailure(file, source, err);
+  }
+  for (const importPath of [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])]) {
+    const at = locate(source, new RegExp(`import\\s+(weak\\s+|public\\s+)?["']${escapeRegExp(importPath)}["']`));
+    if (isWellKnown(importPath)) {
+      loadWellKnown(state, importPath);
+      continue;
+    }
+    if (isAbsolute(importPath) || importPath.split(/[\\/]/).includes('..')) {
+      // protoc refuses these too; and the exported copy could not keep such a path working.
+      throw syntaxError(
+        file,
+        at,
+        `import "${importPath}" must be a path inside the proto folder (no "..", not absolute)`,
+      );
+    }
+    const target = resolveImport(state, file, importPath);
+    if (!target) {
+      throw new UserError(
+        'PROTO_IMPORT_NOT_FOUND',
+        `${where(file, at)}: import "${importPath}" not found (looked in ${label(state.rootDir)})`,
+        { file: label(file), hint: 'imports resolve relative to the folder of the proto that declares the service' },
+      );
+    }
+    const rel = relative(state.rootDir, target);
+    if (rel.startsWith('..') || isAbsolute(rel)) {
+      throw syntaxError(file, at, `import "${importPath}" resolves outside ${label(state.rootDir)}`);
+    }
+    loadFile(state, target);
+  }
+}
+
+/** Resolves every type reference; an unknown one is reported at its first mention in the file that uses it. */
+function resolveTypes(state: LoadState, ns: protobuf.NamespaceBase): void {
+  for (const nested of ns.nestedArray) {
+    const items: (protobuf.Field | protobuf.Method)[] = [];
+    if (nested instanceof protobuf.Type) items.push(...nested.fieldsArray);
+    if (nested instanceof protobuf.Service) items.push(...nested.methodsArray);
+    for (const item of items) {
+      try {
+        item.resolve();
+      } catch {
+        const file = item.filename ?? (nested.filename as string | null) ?? '';
+        const source = state.sources.get(file) ?? '';
+        const names =
+          item instanceof protobuf.Method ? [item.requestType, item.responseType] : [(item as protobuf.Field).type];
+        const missing =
+          names.find((n) => {
+            try {
+              return !(item.parent ?? ns).lookupTypeOrEnum(n);
+            } catch {
+              return true;
+            }
+          }) ?? names[0]!;
+        const what = item instanceof protobuf.Method ? `rpc ${item.name}` : `field ${item.name} of ${nested.name}`;
+        const at = locate(source, new RegExp(`(?<![\\w.])${escapeRegExp(missing.replace(/^\./, ''))}\\b`));
+        throw syntaxError(file, at, `unknown type "${missing.replace(/^\./, '')}" (${what})`);
+      }
+    }
+    if (nested instanceof protobuf.Namespace) resolveTypes(state, nested);
+  }
+}
+
+function collectServices(ns: protobuf.NamespaceBase, file: string, out: protobuf.Service[]): void {
+  for (const nested of ns.nestedArray) {
+    if (nested instanceof protobuf.Service && nested.filename === file) out.push(nested);
+    if (nested instanceof protobuf.Namespace) collectServices(nested, file, out);
+  }
+}
+
+function fullName(obj: protobuf.ReflectionObject): string {
+  return obj.fullName.replace(/^\./, '');
+}
+
+function describeService(service: protobuf.Service): ServiceInfo {
+  return {
+    name: service.name,
+    fullName: fullName(service),
+    rpcs: service.methodsArray.map((m) => ({
+      name: m.name,
+      requestType: fullName(m.resolvedRequestType!),
+      responseType: fullName(m.resolvedResponseType!),
+      requestStream: m.requestStream === true,
+      responseStream: m.responseStream === true,
+    })),
+  };
+}
+
+/**
+ * Parses `file` and everything it imports. Thrown: UserError PROTO_SYNTAX (`<file>:<line>:<col>: <reason>`, also for
+ * unknown types and bad import paths), PROTO_IMPORT_NOT_FOUND, FILE_UNREADABLE.
+ */
+export function loadProto(file: string): ProtoInfo {
+  const abs = resolve(file);
+  const state: LoadState = {
+    rootDir: dirname(abs),
+    root: new protobuf.Root(),
+    sources: new Map(),
+    wellKnownLoaded: new Set(),
+  };
+  loadFile(state, abs);
+  resolveTypes(state, state.root);
+  const services: protobuf.Service[] = [];
+  collectServices(state.root, abs, services);
+  const pkg = /^\s*package\s+([\w.]+)\s*;/m.exec(stripComments(state.sources.get(abs)!))?.[1];
+  const imports = [...state.sources.keys()]
+    .filter((f) => f !== abs)
+    .map((f) => ({ file: f, importPath: relative(state.rootDir, f).split(sep).join('/') }))
+    .sort((a, b) => (a.importPath < b.importPath ? -1 : a.importPath > b.importPath ? 1 : 0));
+  return {
+    file: abs,
+    ...(pkg ? { package: pkg } : {}),
+    services: services.map(describeService),
+    files: [...state.sources.keys()].sort(),
+    imports,
+    root: state.root,
+  };
+}
+
+/** The source without // and /* *\/ comments (string contents aside, which a package line never has). */
+function stripComments(source: string): string {
+  return source.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, '');
+}
+
+/**
+ * Whether a .proto file declares a `service`, by parsing it alone (imports are not followed, types not resolved).
+ * Thrown: UserError PROTO_SYNTAX when it does not parse.
+ */
+export function declaresService(file: string): boolean {
+  const abs = resolve(file);
+  const source = readFileSync(abs, 'utf8');
+  const root = new protobuf.Root();
+  try {
+    parseSource(abs, source, root);
+  } catch (err) {
+    throw parseFailure(abs, source, err);
+  }
+  const services: protobuf.Service[] = [];
+  collectServices(root, abs, services);
+  return services.length > 0;
+}
+
+/** The message type `name` (fully qualified, with or without leading dot) of a loaded proto. */
+export function messageType(info: Pick<ProtoInfo, 'root'>, name: string): protobuf.Type {
+  return info.root.lookupType(name.startsWith('.') ? name : `.${name}`);
+}
+
+/** How a message is named in blueprint.json: relative to the proto's package when inside it, else fully qualified. */
+export function blueprintMessageName(info: Pick<ProtoInfo, 'package'>, typeName: string): string {
+  return info.package && typeName.startsWith(`${info.package}.`) ? typeName.slice(info.package.length + 1) : typeName;
+}

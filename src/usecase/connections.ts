@@ -1,0 +1,205 @@
+// connections.json of a use case: read (syntax + schema), then checked against the services' protos — every service
+// and rpc it names exists, each connection's output message fits the next input field by field, and the connections
+// form no cycle (each operation runs once, in dependency order).
+import { isAbsolute, join, relative } from 'node:path';
+import { UserError } from '../errors.js';
+import { compareMessages, type FieldMismatch } from '../proto/compat.js';
+import { messageType } from '../proto/inspect.js';
+import { readJsonFile } from '../util/json-file.js';
+import type { UseCaseCompose } from './compose.js';
+import type { UseCaseService } from './load.js';
+
+export const CONNECTIONS_FILE = 'connections.json';
+
+/** One entry of connections.json: the output of from_service.from_method becomes the input of to_service.to_method. */
+export interface ConnectionSpec {
+  from_service: string;
+  from_method: string;
+  to_service: string;
+  to_method: string;
+}
+
+export interface ConnectionsFile {
+  pipeline: {
+    name: string;
+    description?: string;
+    start_service?: string;
+    connections: ConnectionSpec[];
+  };
+}
+
+export interface ReadConnections {
+  path: string;
+  /** How the file is named in messages. */
+  label: string;
+  data: ConnectionsFile;
+}
+
+function label(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+/** Reads <dir>/connections.json. Thrown: UserError FILE_NOT_FOUND, INVALID_JSON, SCHEMA_VIOLATION. */
+export function readConnections(dir: string): ReadConnections {
+  const path = join(dir, CONNECTIONS_FILE);
+  const name = label(path);
+  const data = readJsonFile<ConnectionsFile>(
+    path,
+    'connections',
+    name,
+    'a use case describes its pipeline in connections.json (see README: connections.json)',
+  );
+  return { path, label: name, data };
+}
+
+function fail(
+  file: ReadConnections,
+  pointer: string,
+  code: string,
+  message: string,
+  hint?: string,
+  details?: Record<string, unknown>,
+): never {
+  throw new UserError(code, `${file.label} ${pointer}: ${message}`, { file: file.label, pointer, hint, details });
+}
+
+function lookupService(
+  file: ReadConnections,
+  pointer: string,
+  name: string,
+  byName: Map<string, UseCaseService>,
+  services: UseCaseService[],
+  compose: UseCaseCompose,
+): UseCaseService {
+  const found = byName.get(name);
+  if (found) return found;
+  const known = services.map((s) => s.composeService).sort();
+  const asFolder = services.find((s) => s.folder === name);
+  const inCompose = compose.services.find((s) => s.name === name);
+  const hint = asFolder
+    ? `"${name}" is a folder name; connections.json uses docker-compose.yml service names: "${asFolder.composeService}"`
+    : inCompose
+      ? `"${name}" is in docker-compose.yml but not built from a services/<folder>, so it is no pipeline node`
+      : 'connections.json names docker-compose.yml services that are built from a services/<folder>';
+  return fail(
+    file,
+    pointer,
+    'UNKNOWN_SERVICE',
+    `unknown service "${name}" (pipeline services: ${known.length ? known.join(', ') : 'none'})`,
+    hint,
+  );
+}
+
+function lookupRpc(file: ReadConnections, pointer: string, service: UseCaseService, method: string) {
+  const rpc = service.rpcs.find((r) => r.name === method);
+  if (rpc) return rpc;
+  return fail(
+    file,
+    pointer,
+    'UNKNOWN_METHOD',
+    `${service.composeService} has no rpc "${method}" (its rpcs: ${service.rpcs.map((r) => r.name).join(', ') || 'none'})`,
+    `rpc names are case-sensitive, as written in ${label(service.proto.file)}`,
+  );
+}
+
+function describeMismatches(mismatches: FieldMismatch[]): string {
+  return mismatches.map((m) => `field "${m.field}": ${m.reason}`).join('; ');
+}
+
+/** A cycle among operations, as the list of `service.method` it passes through (first repeated at the end). */
+function findCycle(connections: ConnectionSpec[]): { path: string[]; index: number } | undefined {
+  const edges = new Map<string, { to: string; index: number }[]>();
+  const nodes: string[] = [];
+  const add = (node: string) => {
+    if (!edges.has(node)) {
+      edges.set(node, []);
+      nodes.push(node);
+    }
+  };
+  connections.forEach((c, index) => {
+    const from = `${c.from_service}.${c.from_method}`;
+    const to = `${c.to_service}.${c.to_method}`;
+    add(from);
+    add(to);
+    edges.get(from)!.push({ to, index });
+  });
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  let found: { path: string[]; index: number } | undefined;
+  const visit = (node: string): boolean => {
+    state.set(node, 'open');
+    stack.push(node);
+    for (const edge of edges.get(node)!) {
+      const s = state.get(edge.to);
+      if (s === 'open') {
+        const start = stack.indexOf(edge.to);
+        found = { path: [...stack.slice(start), edge.to], index: edge.index };
+        return true;
+      }
+      if (s === undefined && visit(edge.to)) return true;
+    }
+    stack.pop();
+    state.set(node, 'done');
+    return false;
+  };
+  for (const node of nodes) if (!state.has(node) && visit(node)) return found;
+  return undefined;
+}
+
+/**
+ * Checks connections.json against the use case's services. Thrown: UserError UNKNOWN_SERVICE, UNKNOWN_METHOD,
+ * DUPLICATE_CONNECTION, INCOMPATIBLE_MESSAGES (every mismatched field), CONNECTION_CYCLE (with its path).
+ */
+export function checkConnections(file: ReadConnections, services: UseCaseService[], compose: UseCaseCompose): void {
+  const byName = new Map(services.map((s) => [s.composeService, s]));
+  const { pipeline } = file.data;
+  if (pipeline.start_service !== undefined) {
+    lookupService(file, '/pipeline/start_service', pipeline.start_service, byName, services, compose);
+  }
+  const seen = new Map<string, number>();
+  pipeline.connections.forEach((c, i) => {
+    const at = `/pipeline/connections/${i}`;
+    const from = lookupService(file, `${at}/from_service`, c.from_service, byName, services, compose);
+    const out = lookupRpc(file, `${at}/from_method`, from, c.from_method);
+    const to = lookupService(file, `${at}/to_service`, c.to_service, byName, services, compose);
+    const input = lookupRpc(file, `${at}/to_method`, to, c.to_method);
+    const key = JSON.stringify([c.from_service, c.from_method, c.to_service, c.to_method]);
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      fail(
+        file,
+        at,
+        'DUPLICATE_CONNECTION',
+        `repeats /pipeline/connections/${earlier} (${c.from_service}.${c.from_method} -> ${c.to_service}.${c.to_method})`,
+        'remove one of the two',
+      );
+    }
+    seen.set(key, i);
+    const mismatches = compareMessages(
+      messageType(from.proto, out.responseType),
+      messageType(to.proto, input.requestType),
+    );
+    if (mismatches.length > 0) {
+      fail(
+        file,
+        at,
+        'INCOMPATIBLE_MESSAGES',
+        `${c.from_service}.${c.from_method} returns ${out.responseType}, which ${c.to_service}.${c.to_method} cannot take as ${input.requestType}: ${describeMismatches(mismatches)}`,
+        'every field of the input message needs a field of the same name and a compatible type in the output message',
+        { mismatches },
+      );
+    }
+  });
+  const cycle = findCycle(pipeline.connections);
+  if (cycle) {
+    fail(
+      file,
+      `/pipeline/connections/${cycle.index}`,
+      'CONNECTION_CYCLE',
+      `the connections form a cycle: ${cycle.path.join(' -> ')}`,
+      'each operation runs once, after those feeding it; remove one connection of the cycle (streaming cycles are not supported yet)',
+      { cycle: cycle.path },
+    );
+  }
+}

@@ -1,0 +1,194 @@
+// Loads a use case folder (the development workspace) into a UseCase: which services/<folder> is which
+// docker-compose.yml service, each one's proto and rpcs, and the checked connections.json. Every mistake is reported
+// naming what does exist, so the fix is obvious from the message alone.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import { declaresService, loadProto, type ProtoInfo, type RpcInfo } from '../proto/inspect.js';
+import { composeProjectName, readUseCaseCompose, type ComposeService } from './compose.js';
+import { checkConnections, readConnections, type ConnectionSpec } from './connections.js';
+
+export const SERVICES_DIR = 'services';
+export const PROTO_SUBDIR = 'proto';
+
+export interface UseCaseService {
+  /** The folder under services/ (e.g. data_generator). */
+  folder: string;
+  /** The docker-compose.yml service built from that folder (e.g. data-generator). */
+  composeService: string;
+  /** The blueprint container name: `<folder>1`, the platform's numbering of a model's first instance. */
+  containerName: string;
+  /** The image `aieffect build` tags: `<use_case>-<compose_service>:latest`. */
+  image: string;
+  /** The service's proto (the one .proto in services/<folder>/proto that declares a service) and its imports. */
+  proto: ProtoInfo;
+  /** The rpcs of every service in that proto, in declaration order. */
+  rpcs: RpcInfo[];
+}
+
+export interface UseCase {
+  /** Absolute path of the use case folder. */
+  dir: string;
+  /** The folder's name. */
+  name: string;
+  /** docker-compose's project name for the folder: the image prefix. */
+  project: string;
+  pipeline: { name: string; description?: string; startService?: string };
+  /** Sorted by container name. */
+  services: UseCaseService[];
+  /** In connections.json order, each checked against the services' protos. */
+  connections: ConnectionSpec[];
+  /** Folders under services/ that no docker-compose.yml service is built from (not part of the pipeline). */
+  unusedFolders: string[];
+}
+
+function label(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+function listDirs(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
+}
+
+/** The one .proto of services/<folder>/proto that declares a service. */
+function findServiceProto(dir: string, folder: string): string {
+  const protoDir = join(dir, SERVICES_DIR, folder, PROTO_SUBDIR);
+  const where = label(protoDir);
+  const hint = `put the service's .proto in ${where}/ (other .proto files there are its imports)`;
+  if (!existsSync(protoDir) || !statSync(protoDir).isDirectory()) {
+    throw new UserError(
+      'NO_SERVICE_PROTO',
+      `${where}: no such folder, so no .proto declares the service of ${folder}`,
+      {
+        file: where,
+        hint,
+      },
+    );
+  }
+  const protos = readdirSync(protoDir)
+    .filter((f) => f.endsWith('.proto'))
+    .sort();
+  const declaring = protos.filter((f) => declaresService(join(protoDir, f)));
+  if (declaring.length === 0) {
+    const found = protos.length === 0 ? 'there are no .proto files' : `found: ${protos.join(', ')}`;
+    throw new UserError('NO_SERVICE_PROTO', `${where}: no .proto file declares a service (${found})`, {
+      file: where,
+      hint,
+    });
+  }
+  if (declaring.length > 1) {
+    throw new UserError(
+      'MULTIPLE_SERVICE_PROTOS',
+      `${where}: ${declaring.length} .proto files declare a service (${declaring.join(', ')}); one service proto per folder`,
+      { file: where, hint: 'move the extra service into its own services/<folder>, or merge the services' },
+    );
+  }
+  return join(protoDir, declaring[0]!);
+}
+
+/** The rpcs of a proto's services; two with one name would make connections.json ambiguous. */
+function collectRpcs(proto: ProtoInfo, folder: string): RpcInfo[] {
+  const rpcs: RpcInfo[] = [];
+  const owner = new Map<string, string>();
+  for (const service of proto.services) {
+    for (const rpc of service.rpcs) {
+      const first = owner.get(rpc.name);
+      if (first !== undefined) {
+        throw new UserError(
+          'DUPLICATE_RPC',
+          `${label(proto.file)}: rpc ${rpc.name} is declared by both ${first} and ${service.fullName}; connections.json names rpcs without their service`,
+          { file: label(proto.file), hint: `rename one of them (service folder ${folder})` },
+        );
+      }
+      owner.set(rpc.name, service.fullName);
+      rpcs.push(rpc);
+    }
+  }
+  return rpcs;
+}
+
+/** Compose services built from services/<folder>; two services sharing one folder would be one node twice. */
+function mapFolders(composePath: string, services: ComposeService[]): Map<string, ComposeService> {
+  const byFolder = new Map<string, ComposeService>();
+  for (const service of services) {
+    if (service.folder === undefined) continue;
+    const other = byFolder.get(service.folder);
+    if (other) {
+      throw new UserError(
+        'FOLDER_MAPPED_TWICE',
+        `${label(composePath)}: services "${other.name}" and "${service.name}" are both built from ${SERVICES_DIR}/${service.folder}; each service folder is one pipeline node`,
+        {
+          file: label(composePath),
+          pointer: `/services/${service.name}/build`,
+          hint: 'give each compose service its own services/<folder> with its Dockerfile and proto',
+        },
+      );
+    }
+    byFolder.set(service.folder, service);
+  }
+  return byFolder;
+}
+
+/**
+ * Reads and checks a use case folder: docker-compose.yml, services/<folder>/proto/*.proto, connections.json.
+ * Thrown: UserError for a missing folder or file, a syntax or schema error in any of them, a folder without (or with
+ * two) service protos, two compose services built from one folder, and every connection problem (unknown service or
+ * rpc, incompatible messages field by field, a cycle).
+ */
+export function loadUseCase(useCaseDir: string): UseCase {
+  const dir = resolve(useCaseDir);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new UserError('NOT_A_DIRECTORY', `${useCaseDir}: no such directory`, {
+      hint: 'give the use case folder (the one holding docker-compose.yml, services/ and connections.json)',
+    });
+  }
+  const compose = readUseCaseCompose(dir);
+  const servicesDir = join(dir, SERVICES_DIR);
+  if (!existsSync(servicesDir) || !statSync(servicesDir).isDirectory()) {
+    throw new UserError('NO_SERVICES', `${label(servicesDir)}: no such folder`, {
+      file: label(servicesDir),
+      hint: 'a use case keeps each service in services/<folder> with its Dockerfile and proto/',
+    });
+  }
+  const byFolder = mapFolders(compose.path, compose.services);
+  const project = composeProjectName(dir);
+  const services: UseCaseService[] = [];
+  const unusedFolders: string[] = [];
+  for (const folder of listDirs(servicesDir)) {
+    const composeService = byFolder.get(folder);
+    if (!composeService) {
+      unusedFolders.push(folder);
+      continue;
+    }
+    const proto = loadProto(findServiceProto(dir, folder));
+    services.push({
+      folder,
+      composeService: composeService.name,
+      containerName: `${folder}1`,
+      image: `${project}-${composeService.name}:latest`,
+      proto,
+      rpcs: collectRpcs(proto, folder),
+    });
+  }
+  services.sort((a, b) => (a.containerName < b.containerName ? -1 : a.containerName > b.containerName ? 1 : 0));
+  const read = readConnections(dir);
+  checkConnections(read, services, compose);
+  const { pipeline } = read.data;
+  return {
+    dir,
+    name: basename(dir),
+    project,
+    pipeline: {
+      name: pipeline.name,
+      ...(pipeline.description !== undefined ? { description: pipeline.description } : {}),
+      ...(pipeline.start_service !== undefined ? { startService: pipeline.start_service } : {}),
+    },
+    services,
+    connections: pipeline.connections,
+    unusedFolders,
+  };
+}
