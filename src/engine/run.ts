@@ -77,13 +77,20 @@ export function startRequests(
     } catch (err) {
       throw new UserError(
         'INVALID_INPUT',
-        `--input for "${node.id}": not a valid ${node.call.request.fullName}: ${(err as Error).message}`,
+        `--input for "${node.id}": not a valid ${node.call.request.fullName}: ${fieldError(err, node.call.request.fullName)}`,
         { hint: 'give each field a value of its proto type (int64 as a number or string, enums by name)' },
       );
     }
     requests.set(node.id, request);
   }
   return requests;
+}
+
+/** protobufjs names the field by its full path (`.pkg.Msg.field: array expected`): keep it relative to the message. */
+function fieldError(err: unknown, fullName: string): string {
+  const message = (err as Error).message ?? String(err);
+  const prefix = `.${fullName}.`;
+  return message.startsWith(prefix) ? message.slice(prefix.length) : message.replace(/^\./, '');
 }
 
 function iso(ms: number): string {

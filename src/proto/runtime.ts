@@ -173,9 +173,10 @@ function describeLoadError(cause: unknown, file: string): string {
     return missing && missing !== file ? `cannot read imported file ${missing}` : 'file not found';
   }
   const message = String(err.message ?? cause).split('\n')[0]!;
-  const m = /^(.*) \((.+?), line (\d+)\)$/.exec(message);
+  // protobufjs ends its messages with `(line 3)`, or `(/path/other.proto, line 3)` for an imported file.
+  const m = /^(.*) \((?:(.+?), )?line (\d+)\)$/.exec(message);
   if (m) {
-    const where = m[2] === file ? `line ${m[3]}` : `${m[2]} line ${m[3]}`;
+    const where = m[2] === undefined || m[2] === file ? `line ${m[3]}` : `${m[2]} line ${m[3]}`;
     return `invalid proto at ${where}: ${m[1]}`;
   }
   return `invalid proto: ${message}`;

@@ -1,0 +1,76 @@
+// `--plan` on real platform output (the Graphene sudoku sample, read in place): levels, links and addresses, with
+// the streaming operations planned but flagged, and nothing contacted.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { planOf, prepareRun } from '../../src/engine/index.js';
+import { runCli, sharedFixtures } from '../helpers/cli.js';
+
+const sudoku = join(sharedFixtures, 'graphene-sudoku');
+const levels = [
+  ['sudoku-gui-stream1:requestSudokuEvaluation', 'sudoku-design-evaluator-stream1:callAnswersetSolver'],
+  ['sudoku-design-evaluator-stream1:evaluateSudokuDesign', 'sudoku-aspsolver1:solve'],
+  ['sudoku-gui-stream1:processEvaluationResult', 'sudoku-design-evaluator-stream1:receiveAnswersetSolverResult'],
+];
+
+describe('--plan on the Graphene sudoku package', () => {
+  it('has three levels and no cycle through container:operation nodes', () => {
+    // As containers the pipeline loops (gui -> evaluator -> gui, evaluator -> solver -> evaluator); as
+    // container:operation nodes it does not, so it plans.
+    const plan = planOf(prepareRun(sudoku));
+    expect(plan.levels).toEqual(levels);
+    expect(plan.start_nodes).toEqual(levels[0]);
+    expect(plan.edges.map((e) => `${e.from} -> ${e.to} ${e.mode}`)).toEqual([
+      'sudoku-gui-stream1:requestSudokuEvaluation -> sudoku-design-evaluator-stream1:evaluateSudokuDesign pass-through',
+      'sudoku-design-evaluator-stream1:callAnswersetSolver -> sudoku-aspsolver1:solve pass-through',
+      'sudoku-design-evaluator-stream1:evaluateSudokuDesign -> sudoku-gui-stream1:processEvaluationResult pass-through',
+      'sudoku-aspsolver1:solve -> sudoku-design-evaluator-stream1:receiveAnswersetSolverResult pass-through',
+    ]);
+    expect(plan.addresses).toEqual({
+      'sudoku-gui-stream1': 'localhost:8001',
+      'sudoku-design-evaluator-stream1': 'localhost:8002',
+      'sudoku-aspsolver1': 'localhost:8003',
+    });
+    expect(plan.streaming).toEqual([
+      'sudoku-gui-stream1:requestSudokuEvaluation',
+      'sudoku-gui-stream1:processEvaluationResult',
+      'sudoku-design-evaluator-stream1:receiveAnswersetSolverResult',
+      'sudoku-design-evaluator-stream1:callAnswersetSolver',
+    ]);
+  });
+
+  it('prints the levels with the built CLI, and gives them as JSON with --json', async () => {
+    const text = await runCli(['orchestrate', sudoku, '--plan']);
+    expect(text.code).toBe(0);
+    expect(text.stderr).toBe('');
+    const lines = text.stdout.split('\n');
+    expect(lines[0]).toBe('pipeline sudoku-stream: 6 nodes, 4 links, 3 levels');
+    const l0 = lines.indexOf('level 0');
+    expect(lines.slice(l0, l0 + 11)).toEqual([
+      'level 0',
+      '  sudoku-gui-stream1:requestSudokuEvaluation  (streaming)',
+      '  sudoku-design-evaluator-stream1:callAnswersetSolver  (streaming)',
+      '',
+      'level 1',
+      '  sudoku-design-evaluator-stream1:evaluateSudokuDesign',
+      '  sudoku-aspsolver1:solve',
+      '',
+      'level 2',
+      '  sudoku-gui-stream1:processEvaluationResult  (streaming)',
+      '  sudoku-design-evaluator-stream1:receiveAnswersetSolverResult  (streaming)',
+    ]);
+    const json = await runCli(['orchestrate', sudoku, '--plan', '--json']);
+    expect(json.code).toBe(0);
+    expect((JSON.parse(json.stdout) as { levels: string[][] }).levels).toEqual(levels);
+  });
+
+  it('running it fails at start: streaming operations are not supported yet', async () => {
+    const r = await runCli(['orchestrate', sudoku, '--wait-timeout', '1']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')[0]).toBe(
+      'error streaming operations are not supported yet: sudoku-gui-stream1:requestSudokuEvaluation, ' +
+        'sudoku-gui-stream1:processEvaluationResult, sudoku-design-evaluator-stream1:receiveAnswersetSolverResult, ' +
+        'sudoku-design-evaluator-stream1:callAnswersetSolver',
+    );
+  });
+});
