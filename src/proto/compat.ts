@@ -53,50 +53,37 @@ function compareEnums(source: protobuf.Enum, target: protobuf.Enum): string | un
     : `enum ${name(source)} has value${missing.length === 1 ? '' : 's'} ${missing.join(', ')} that ${name(target)} lacks`;
 }
 
-function compareValueTypes(
-  source: protobuf.Field,
-  target: protobuf.Field,
-  path: string,
-  seen: Set<string>,
-  out: FieldMismatch[],
-): void {
+/** Mismatches per pair of message types, relative to the pair; `undefined` while the pair is being compared. */
+type Memo = Map<string, FieldMismatch[] | undefined>;
+
+function compareValueTypes(source: protobuf.Field, target: protobuf.Field, memo: Memo): FieldMismatch[] {
   const s = source.resolvedType;
   const t = target.resolvedType;
-  const mismatch = (): void => {
-    out.push({ field: path, reason: `${kind(source)} in the source, ${kind(target)} expected` });
-  };
+  const mismatch = [{ field: target.name, reason: `${kind(source)} in the source, ${kind(target)} expected` }];
   if (t instanceof protobuf.Type) {
-    if (!(s instanceof protobuf.Type)) return mismatch();
-    compareTypes(s, t, `${path}.`, seen, out);
-    return;
+    if (!(s instanceof protobuf.Type)) return mismatch;
+    return compareTypes(s, t, memo).map((m) => ({ field: `${target.name}.${m.field}`, reason: m.reason }));
   }
   if (t instanceof protobuf.Enum) {
-    if (!(s instanceof protobuf.Enum)) return mismatch();
+    if (!(s instanceof protobuf.Enum)) return mismatch;
     const reason = compareEnums(s, t);
-    if (reason) out.push({ field: path, reason });
-    return;
+    return reason ? [{ field: target.name, reason }] : [];
   }
-  if (s) return mismatch();
-  if (!(ACCEPTS[target.type] ?? [target.type]).includes(source.type)) mismatch();
+  if (s) return mismatch;
+  return (ACCEPTS[target.type] ?? [target.type]).includes(source.type) ? [] : mismatch;
 }
 
-function compareTypes(
-  source: protobuf.Type,
-  target: protobuf.Type,
-  prefix: string,
-  seen: Set<string>,
-  out: FieldMismatch[],
-): void {
-  if (sameType(source, target)) return;
-  // Recursive messages: a pair already under comparison is assumed compatible here; its fields are checked once.
-  const key = `${name(source)}\u0000${name(target)}`;
-  if (seen.has(key)) return;
-  seen.add(key);
+function compareTypes(source: protobuf.Type, target: protobuf.Type, memo: Memo): FieldMismatch[] {
+  if (sameType(source, target)) return [];
+  const key = `${source.fullName}\u0000${target.fullName}`;
+  // A recursive message meets its own pair again: assumed compatible there, its fields are checked at the top.
+  if (memo.has(key)) return memo.get(key) ?? [];
+  memo.set(key, undefined);
+  const out: FieldMismatch[] = [];
   for (const targetField of target.fieldsArray) {
-    const path = prefix + targetField.name;
     const sourceField = source.fields[targetField.name];
     if (!sourceField) {
-      out.push({ field: path, reason: `missing in ${name(source)}` });
+      out.push({ field: targetField.name, reason: `missing in ${name(source)}` });
       continue;
     }
     const sourceMap = sourceField instanceof protobuf.MapField;
@@ -106,11 +93,16 @@ function compareTypes(
       (!targetMap && sourceField.repeated !== targetField.repeated) ||
       (sourceMap && targetMap && sourceField.keyType !== targetField.keyType)
     ) {
-      out.push({ field: path, reason: `${kind(sourceField)} in the source, ${kind(targetField)} expected` });
+      out.push({
+        field: targetField.name,
+        reason: `${kind(sourceField)} in the source, ${kind(targetField)} expected`,
+      });
       continue;
     }
-    compareValueTypes(sourceField, targetField, path, seen, out);
+    out.push(...compareValueTypes(sourceField, targetField, memo));
   }
+  memo.set(key, out);
+  return out;
 }
 
 /**
@@ -118,7 +110,5 @@ function compareTypes(
  * Both types must come from resolved roots (see loadProto).
  */
 export function compareMessages(source: protobuf.Type, target: protobuf.Type): FieldMismatch[] {
-  const out: FieldMismatch[] = [];
-  compareTypes(source, target, '', new Set(), out);
-  return out;
+  return compareTypes(source, target, new Map());
 }

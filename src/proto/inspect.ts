@@ -224,34 +224,41 @@ function loadFile(state: LoadState, file: string): void {
   }
 }
 
-/** Resolves every type reference; an unknown one is reported at its first mention in the file that uses it. */
-function resolveTypes(state: LoadState, ns: protobuf.NamespaceBase): void {
+/**
+ * Checks every type reference (field types, rpc request and response types) before protobufjs resolves them, so an
+ * unknown one is reported at its first mention in the file that uses it rather than as protobufjs's bare error.
+ */
+function checkTypeReferences(state: LoadState, ns: protobuf.NamespaceBase): void {
   for (const nested of ns.nestedArray) {
-    const items: (protobuf.Field | protobuf.Method)[] = [];
-    if (nested instanceof protobuf.Type) items.push(...nested.fieldsArray);
-    if (nested instanceof protobuf.Service) items.push(...nested.methodsArray);
-    for (const item of items) {
-      try {
-        item.resolve();
-      } catch {
-        const file = item.filename ?? (nested.filename as string | null) ?? '';
-        const source = state.sources.get(file) ?? '';
-        const names =
-          item instanceof protobuf.Method ? [item.requestType, item.responseType] : [(item as protobuf.Field).type];
-        const missing =
-          names.find((n) => {
-            try {
-              return !(item.parent ?? ns).lookupTypeOrEnum(n);
-            } catch {
-              return true;
-            }
-          }) ?? names[0]!;
-        const what = item instanceof protobuf.Method ? `rpc ${item.name}` : `field ${item.name} of ${nested.name}`;
-        const at = locate(source, new RegExp(`(?<![\\w.])${escapeRegExp(missing.replace(/^\./, ''))}\\b`));
-        throw syntaxError(file, at, `unknown type "${missing.replace(/^\./, '')}" (${what})`);
+    const refs: { name: string; what: string; file: string | null; message: boolean }[] = [];
+    if (nested instanceof protobuf.Type) {
+      for (const f of nested.fieldsArray) {
+        if (!(f.type in protobuf.types.defaults)) {
+          refs.push({ name: f.type, what: `field ${f.name} of ${nested.name}`, file: f.filename, message: false });
+        }
       }
     }
-    if (nested instanceof protobuf.Namespace) resolveTypes(state, nested);
+    if (nested instanceof protobuf.Service) {
+      for (const m of nested.methodsArray) {
+        for (const name of [m.requestType, m.responseType]) {
+          refs.push({ name, what: `rpc ${m.name}`, file: m.filename ?? nested.filename, message: true });
+        }
+      }
+    }
+    for (const ref of refs) {
+      if (!(nested instanceof protobuf.Namespace)) break;
+      try {
+        if (ref.message) nested.lookupType(ref.name);
+        else nested.lookupTypeOrEnum(ref.name);
+      } catch {
+        const file = ref.file ?? '';
+        const name = ref.name.replace(/^\./, '');
+        const at = locate(state.sources.get(file) ?? '', new RegExp(`(?<![\\w.])\\.?${escapeRegExp(name)}\\b`));
+        const kind = ref.message ? 'message type' : 'type';
+        throw syntaxError(file, at, `unknown ${kind} "${name}" (${ref.what})`);
+      }
+    }
+    if (nested instanceof protobuf.Namespace) checkTypeReferences(state, nested);
   }
 }
 
@@ -293,7 +300,12 @@ export function loadProto(file: string): ProtoInfo {
     wellKnownLoaded: new Set(),
   };
   loadFile(state, abs);
-  resolveTypes(state, state.root);
+  checkTypeReferences(state, state.root);
+  try {
+    state.root.resolveAll();
+  } catch (err) {
+    throw syntaxError(abs, undefined, err instanceof Error ? err.message : String(err));
+  }
   const services: protobuf.Service[] = [];
   collectServices(state.root, abs, services);
   const pkg = /^\s*package\s+([\w.]+)\s*;/m.exec(stripComments(state.sources.get(abs)!))?.[1];

@@ -158,7 +158,7 @@ export function checkConnections(file: ReadConnections, services: UseCaseService
     lookupService(file, '/pipeline/start_service', pipeline.start_service, byName, services, compose);
   }
   const seen = new Map<string, number>();
-  pipeline.connections.forEach((c, i) => {
+  const endpoints = pipeline.connections.map((c, i) => {
     const at = `/pipeline/connections/${i}`;
     const from = lookupService(file, `${at}/from_service`, c.from_service, byName, services, compose);
     const out = lookupRpc(file, `${at}/from_method`, from, c.from_method);
@@ -176,6 +176,22 @@ export function checkConnections(file: ReadConnections, services: UseCaseService
       );
     }
     seen.set(key, i);
+    return { c, from, out, to, input };
+  });
+  const cycle = findCycle(pipeline.connections);
+  if (cycle) {
+    fail(
+      file,
+      `/pipeline/connections/${cycle.index}`,
+      'CONNECTION_CYCLE',
+      `the connections form a cycle: ${cycle.path.join(' -> ')}`,
+      'each operation runs once, after those feeding it; remove one connection of the cycle (streaming cycles are not supported yet)',
+      { cycle: cycle.path },
+    );
+  }
+  // Messages last: a wrong name or a cycle is the more basic mistake, and its message is the more useful one.
+  endpoints.forEach(({ c, from, out, to, input }, i) => {
+    const at = `/pipeline/connections/${i}`;
     const mismatches = compareMessages(
       messageType(from.proto, out.responseType),
       messageType(to.proto, input.requestType),
@@ -191,15 +207,4 @@ export function checkConnections(file: ReadConnections, services: UseCaseService
       );
     }
   });
-  const cycle = findCycle(pipeline.connections);
-  if (cycle) {
-    fail(
-      file,
-      `/pipeline/connections/${cycle.index}`,
-      'CONNECTION_CYCLE',
-      `the connections form a cycle: ${cycle.path.join(' -> ')}`,
-      'each operation runs once, after those feeding it; remove one connection of the cycle (streaming cycles are not supported yet)',
-      { cycle: cycle.path },
-    );
-  }
 }
