@@ -384,7 +384,7 @@ export function composeDocument(plan: ComposePlan): Record<string, unknown> {
 
 /** The text of docker-compose.yml: a fixed header, then js-yaml's rendering of the document. */
 export function renderCompose(plan: ComposePlan): string {
-  return HEADER + yaml.dump(composeDocument(plan), { lineWidth: -1, noRefs: true, quotingType: '"' });
+  return HEADER + yaml.dump(composeDocument(plan), { lineWidth: -1, noRefs: true });
 }
 
 /** Writes the plan's compose file atomically and creates the data folder beside it. */
