@@ -1,0 +1,236 @@
+// The compose plan on in-memory packages: which dockerinfo addresses become network aliases and which become
+// `--address` overrides for the orchestrator, port assignment, paths relative to the output file, health conditions.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  applyHealthchecks,
+  composeDocument,
+  composeNextSteps,
+  composeRelativePath,
+  planCompose,
+  renderCompose,
+} from '../../src/deploy/compose.js';
+import type { DockerInfoEntry, ExportPackage } from '../../src/platform/types.js';
+import { UserError } from '../../src/errors.js';
+import { tempDir } from '../helpers/cli.js';
+
+// A folder holding a Dockerfile.orchestrator, as --orchestrator-path needs.
+let orchestratorDir: string;
+let cleanup: () => void;
+beforeAll(() => {
+  const tmp = tempDir();
+  cleanup = tmp.cleanup;
+  orchestratorDir = join(tmp.dir, 'aieffect');
+  mkdirSync(orchestratorDir);
+  writeFileSync(join(orchestratorDir, 'Dockerfile.orchestrator'), 'FROM scratch\n');
+});
+afterAll(() => cleanup());
+
+const dir = '/srv/exports/pipe';
+
+function pkg(nodes: { name: string; image?: string }[], dockerinfo: DockerInfoEntry[]): ExportPackage {
+  return {
+    dir,
+    blueprint: {
+      nodes: nodes.map((n) => ({
+        container_name: n.name,
+        ...(n.image !== undefined ? { image: n.image } : {}),
+        operation_signature_list: [],
+      })),
+    },
+    dockerinfo: { docker_info_list: dockerinfo },
+  };
+}
+
+const entry = (container_name: string, ip_address: string, port: string | number = '50051'): DockerInfoEntry => ({
+  container_name,
+  ip_address,
+  port,
+});
+
+function thrown(fn: () => unknown): UserError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof UserError) return err;
+    throw err;
+  }
+  throw new Error('expected a UserError');
+}
+
+describe('planCompose: addresses', () => {
+  const nodes = [
+    { name: 'gen1', image: 'p-gen:latest' },
+    { name: 'ana1', image: 'p-ana:latest' },
+    { name: 'rep1', image: 'p-rep:latest' },
+    { name: 'same', image: 'p-same:latest' },
+  ];
+
+  it('an address that is a unique host name becomes an alias; one equal to the name needs none', () => {
+    const plan = planCompose(
+      pkg(nodes, [entry('gen1', 'gen'), entry('ana1', 'analyzer'), entry('rep1', 'reporter'), entry('same', 'SAME')]),
+      { orchestrator: { image: 'o:1' } },
+    );
+    expect(plan.services.map((s) => [s.name, s.alias, s.override])).toEqual([
+      ['ana1', 'analyzer', undefined],
+      ['gen1', 'gen', undefined],
+      ['rep1', 'reporter', undefined],
+      ['same', undefined, undefined],
+    ]);
+    expect(plan.orchestrator).toEqual({ image: 'o:1', command: ['/export'] });
+    expect(plan.notes).toEqual([]);
+  });
+
+  it('loopback, IP, shared and taken addresses become --address overrides for the orchestrator', () => {
+    const plan = planCompose(
+      pkg(nodes, [
+        entry('gen1', 'localhost', 8001),
+        entry('ana1', '10.0.0.7', 8002),
+        entry('rep1', 'shared'),
+        entry('same', 'SHARED', '7000'),
+      ]),
+      { orchestrator: { path: orchestratorDir }, output: '/srv/deploy/docker-compose.yml' },
+    );
+    expect(plan.services.map((s) => [s.name, s.alias, s.override])).toEqual([
+      ['ana1', undefined, 'ana1:8002'],
+      ['gen1', undefined, 'gen1:8001'],
+      ['rep1', undefined, 'rep1:50051'],
+      ['same', undefined, 'same:7000'],
+    ]);
+    expect(plan.orchestrator!.command).toEqual([
+      '/export',
+      '--address',
+      'ana1=ana1:8002',
+      '--address',
+      'gen1=gen1:8001',
+      '--address',
+      'rep1=rep1:50051',
+      '--address',
+      'same=same:7000',
+    ]);
+    expect(plan.notes).toEqual([
+      'ana1: dockerinfo address "10.0.0.7" is a fixed IP address, which Compose does not assign; the orchestrator is given --address ana1=ana1:8002',
+      'gen1: dockerinfo address "localhost" is a loopback address, which inside the network reaches only the caller; the orchestrator is given --address gen1=gen1:8001',
+      'rep1: dockerinfo address "shared" is shared by several nodes; the orchestrator is given --address rep1=rep1:50051',
+      'same: dockerinfo address "SHARED" is shared by several nodes; the orchestrator is given --address same=same:7000',
+    ]);
+  });
+
+  it("an address equal to another service's name, or to the orchestrator's, cannot be an alias", () => {
+    const plan = planCompose(pkg(nodes.slice(0, 2), [entry('gen1', 'ana1'), entry('ana1', 'orchestrator')]), {
+      orchestrator: { image: 'o:1' },
+    });
+    expect(plan.services.map((s) => s.override)).toEqual(['ana1:50051', 'gen1:50051']);
+    // Without an orchestrator service the name "orchestrator" is free.
+    const alone = planCompose(pkg(nodes.slice(0, 2), [entry('gen1', 'ana1'), entry('ana1', 'orchestrator')]));
+    expect(alone.services.map((s) => s.alias ?? s.override)).toEqual(['orchestrator', 'gen1:50051']);
+  });
+});
+
+describe('planCompose: ports, paths, output', () => {
+  const three = pkg(
+    [
+      { name: 'c1', image: 'c:1' },
+      { name: 'a1', image: 'a:1' },
+      { name: 'b1', image: 'b:1' },
+    ],
+    [entry('a1', 'a', '9000'), entry('b1', 'b', 9001), entry('c1', 'c'), entry('orchestrator', 'localhost', 8004)],
+  );
+
+  it('published ports follow the sorted names from --base-port; internal ports come from dockerinfo', () => {
+    const plan = planCompose(three, { basePort: 6000 });
+    expect(plan.services.map((s) => [s.name, s.published, s.port])).toEqual([
+      ['a1', 6000, 9000],
+      ['b1', 6001, 9001],
+      ['c1', 6002, 50051],
+    ]);
+    expect(plan.outputPath).toBe(join(dir, 'docker-compose.yml'));
+    expect(plan.dataDir).toBe(join(dir, 'data'));
+  });
+
+  it('a dockerinfo entry that is not a node is noted and ignored', () => {
+    expect(planCompose(three).notes).toEqual([
+      `${dir}/dockerinfo.json: entry "orchestrator" is the platform's own orchestrator, not a node: ignored`,
+    ]);
+  });
+
+  it('the last port may be 65535, not 65536', () => {
+    expect(planCompose(three, { basePort: 65533 }).services[2]!.published).toBe(65535);
+    const err = thrown(() => planCompose(three, { basePort: 65534 }));
+    expect(err.code).toBe('PORT_RANGE');
+    expect(err.exit).toBe(2);
+  });
+
+  it('paths in the file are relative to its folder', () => {
+    const plan = planCompose(three, {
+      output: '/srv/deploy/pipe/compose.yml',
+      orchestrator: { path: orchestratorDir },
+    });
+    expect(plan.orchestrator!.build).toBe(relative('/srv/deploy/pipe', orchestratorDir));
+    expect(plan.orchestrator!.build).toMatch(/^\.\.\/\.\.\/\.\.\/.*\/aieffect$/);
+    const doc = composeDocument(plan) as { services: Record<string, { volumes: string[] }> };
+    expect(doc.services.orchestrator!.volumes).toEqual(['../../exports/pipe:/export:ro']);
+    expect(doc.services.a1!.volumes).toEqual(['./data:/app/data']);
+  });
+
+  it('a blueprint without nodes has nothing to deploy', () => {
+    const err = thrown(() => planCompose(pkg([], [])));
+    expect(err.code).toBe('NO_NODES');
+    expect(err.message).toBe(`${dir}/blueprint.json /nodes: the blueprint has no nodes, so there is nothing to deploy`);
+  });
+
+  it('an invalid --orchestrator-image is a usage error', () => {
+    const err = thrown(() => planCompose(three, { orchestrator: { image: 'Bad Image' } }));
+    expect(err.exit).toBe(2);
+    expect(err.message).toBe(
+      '--orchestrator-image "Bad Image": not a valid Docker image name (allowed: lowercase letters, digits and the separators ".", "_", "-" between them, "/" between path parts, then an optional ":tag")',
+    );
+  });
+});
+
+describe('composeRelativePath', () => {
+  it.each([
+    ['/a/b', '/a/b', '.'],
+    ['/a/b', '/a/b/c', './c'],
+    ['/a/b', '/a/c', '../c'],
+    ['/a/b', '/x', '../../x'],
+  ])('from %s to %s is %s', (from, to, rel) => {
+    expect(composeRelativePath(from, to)).toBe(rel);
+  });
+});
+
+describe('health conditions and rendering', () => {
+  const two = pkg(
+    [
+      { name: 'a1', image: 'a:1' },
+      { name: 'b1', image: 'b:1' },
+    ],
+    [entry('a1', 'a'), entry('b1', 'b')],
+  );
+
+  it('service_healthy only for images known to carry a HEALTHCHECK', () => {
+    const plan = applyHealthchecks(planCompose(two, { orchestrator: { image: 'o:1' } }), new Set(['b:1']));
+    const doc = composeDocument(plan) as { services: Record<string, { depends_on?: unknown }> };
+    expect(doc.services.orchestrator!.depends_on).toEqual({
+      a1: { condition: 'service_started' },
+      b1: { condition: 'service_healthy' },
+    });
+  });
+
+  it('renders a header and js-yaml output; restart "no" stays a string for YAML 1.1 parsers', () => {
+    const text = renderCompose(planCompose(two, { orchestrator: { image: 'o:1' } }));
+    expect(text.startsWith('# Generated by `aieffect compose` from blueprint.json and dockerinfo.json')).toBe(true);
+    expect(text).toContain("    restart: 'no'\n");
+    expect(text).toContain("      - '50051:50051'\n");
+  });
+
+  it('next steps name a non-default file with -f and, without orchestrator, the host-side orchestrate command', () => {
+    const plan = planCompose(two, { output: '/tmp/deploy/other.yml' });
+    expect(composeNextSteps(plan)).toEqual([
+      'docker compose -f /tmp/deploy/other.yml up -d',
+      `aieffect orchestrate ${dir} --address a1=localhost:50051 --address b1=localhost:50052`,
+      'docker compose -f /tmp/deploy/other.yml down',
+    ]);
+  });
+});
