@@ -50,25 +50,39 @@ function toFailure(err: unknown): CallFailure {
   return new CallFailure('INVALID_REQUEST', (err as Error).message ?? String(err));
 }
 
-/** One channel (grpc.Client) per container. */
+/** One channel (grpc.Client) per distinct address: containers served by one server share its connection. */
 export class Channels {
-  private readonly clients = new Map<string, grpc.Client>();
+  private readonly byAddress = new Map<string, grpc.Client>();
+  private readonly byContainer = new Map<string, grpc.Client>();
 
   constructor(endpoints: Endpoint[]) {
     for (const e of endpoints) {
-      this.clients.set(e.container, new grpc.Client(e.address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS));
+      let client = this.byAddress.get(e.address);
+      if (!client) {
+        client = new grpc.Client(e.address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+        this.byAddress.set(e.address, client);
+      }
+      this.byContainer.set(e.container, client);
     }
   }
 
   get(container: string): grpc.Client {
-    const client = this.clients.get(container);
+    const client = this.byContainer.get(container);
     if (!client) throw new Error(`no channel for container ${container}`);
     return client;
   }
 
+  /** The channel of an address. */
+  at(address: string): grpc.Client {
+    const client = this.byAddress.get(address);
+    if (!client) throw new Error(`no channel for address ${address}`);
+    return client;
+  }
+
   close(): void {
-    for (const client of this.clients.values()) client.close();
-    this.clients.clear();
+    for (const client of this.byAddress.values()) client.close();
+    this.byAddress.clear();
+    this.byContainer.clear();
   }
 }
 

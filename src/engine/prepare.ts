@@ -6,7 +6,7 @@ import { UserError } from '../errors.js';
 import { buildPipelineGraph } from '../graph/build.js';
 import { displayPath, loadPackage, nodeProtoPath, portNumber } from '../platform/read.js';
 import { BLUEPRINT_FILE, DOCKERINFO_FILE, type DockerInfo } from '../platform/types.js';
-import { loadRuntimeProto, resolveOperation } from '../proto/runtime.js';
+import { loadRuntimeProto, resolveOperation, type RuntimeProto } from '../proto/runtime.js';
 import { checkAddress } from './input.js';
 import { planLink } from './request.js';
 import type { Endpoint, PreparedNode, PreparedRun, PrepareOptions } from './types.js';
@@ -32,13 +32,17 @@ function resolveEndpoints(
       );
     }
   }
+  const entries = new Map<string, number>();
+  dockerinfo.docker_info_list.forEach((e, i) => {
+    if (!entries.has(e.container_name)) entries.set(e.container_name, i);
+  });
   return containers.map((container) => {
     const override = overrides[container];
     if (override !== undefined) {
       return { container, address: checkAddress(override, `--address ${container}`), source: 'override' };
     }
-    const index = dockerinfo.docker_info_list.findIndex((e) => e.container_name === container);
-    if (index < 0) {
+    const index = entries.get(container);
+    if (index === undefined) {
       throw new UserError('NO_ADDRESS', `${dockerinfoLabel}: no entry for container "${container}"`, {
         file: dockerinfoLabel,
         hint: `add it to docker_info_list, or pass --address ${container}=host:port`,
@@ -59,11 +63,20 @@ function resolveEndpoints(
 export function prepareRun(exportDir: string, options: PrepareOptions = {}): PreparedRun {
   const pkg = loadPackage(exportDir);
   const graph = buildPipelineGraph(pkg.blueprint, displayPath(join(pkg.dir, BLUEPRINT_FILE)));
-  const bpNodes = new Map(pkg.blueprint.nodes.map((n) => [n.container_name, n]));
-  const nodes: PreparedNode[] = graph.nodes.map((node) => {
-    const bpNode = bpNodes.get(node.container)!;
+  // One proto per container (not per operation): finding and loading it is the costly part of a large plan.
+  const protos = new Map<string, RuntimeProto>();
+  const byFile = new Map<string, RuntimeProto>();
+  for (const bpNode of pkg.blueprint.nodes) {
     const file = nodeProtoPath(pkg, bpNode);
-    const proto = loadRuntimeProto(file, displayPath(file));
+    let proto = byFile.get(file);
+    if (!proto) {
+      proto = loadRuntimeProto(file, displayPath(file));
+      byFile.set(file, proto);
+    }
+    protos.set(bpNode.container_name, proto);
+  }
+  const nodes: PreparedNode[] = graph.nodes.map((node) => {
+    const proto = protos.get(node.container)!;
     const call = resolveOperation(proto, `node "${node.id}"`, node.operation);
     const streaming = node.inputStream || node.outputStream || call.requestStream || call.responseStream;
     return { ...node, proto, call, streaming };
@@ -77,5 +90,6 @@ export function prepareRun(exportDir: string, options: PrepareOptions = {}): Pre
     displayPath(join(pkg.dir, DOCKERINFO_FILE)),
   );
   const links = graph.edges.map((e) => planLink(byId.get(e.from)!, byId.get(e.to)!));
+
   return { dir: pkg.dir, pipeline: pkg.blueprint.name, graph, nodes, byId, endpoints, links };
 }

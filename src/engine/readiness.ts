@@ -113,13 +113,18 @@ export async function waitForServices(
   const onAbort = () => stop.abort();
   signal.addEventListener('abort', onAbort, { once: true });
   const states = new Map<string, Pending>();
+  // One wait per distinct address: containers served by the same server are ready together.
+  const waits = new Map<string, Promise<'channel' | 'health' | undefined>>();
   try {
     const outcomes = await Promise.all(
       endpoints.map(async (e) => {
         emit({ type: 'service-waiting', at: Date.now(), container: e.container, address: e.address });
-        const via = await waitForOne(channels.get(e.container), deadline, stop.signal, (p) =>
-          states.set(e.container, p),
-        );
+        let wait = waits.get(e.address);
+        if (!wait) {
+          wait = waitForOne(channels.at(e.address), deadline, stop.signal, (p) => states.set(e.address, p));
+          waits.set(e.address, wait);
+        }
+        const via = await wait;
         if (via) emit({ type: 'service-ready', at: Date.now(), container: e.container, address: e.address, via });
         return via;
       }),
@@ -128,7 +133,7 @@ export async function waitForServices(
     const missing = endpoints.filter((_, i) => outcomes[i] === undefined);
     if (missing.length === 0) return true;
     const parts = missing.map((e) => {
-      const state = states.get(e.container) ?? { state: 'connecting' };
+      const state = states.get(e.address) ?? { state: 'connecting' };
       const why = state.state === 'connecting' ? 'no connection' : `health status ${state.status}`;
       return `"${e.container}" at ${e.address} (${why})`;
     });

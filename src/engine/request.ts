@@ -36,23 +36,37 @@ export function typeText(field: FieldDescriptor): string {
   return field.repeated ? `repeated ${base}` : base;
 }
 
+const mappings = new WeakMap<RuntimeMessage, WeakMap<RuntimeMessage, Omit<LinkPlan, 'from' | 'to'>>>();
+
+/** How `output` maps onto `input`, computed once per pair of message types (large plans repeat them). */
+function mapping(output: RuntimeMessage, input: RuntimeMessage): Omit<LinkPlan, 'from' | 'to'> {
+  let byInput = mappings.get(output);
+  if (!byInput) mappings.set(output, (byInput = new WeakMap()));
+  const known = byInput.get(input);
+  if (known) return known;
+  let result: Omit<LinkPlan, 'from' | 'to'>;
+  if (sameMessageType(output, input)) {
+    result = { mode: 'pass-through', fields: input.fields.map((f) => f.name), skipped: [] };
+  } else {
+    const sourceFields = new Map(output.fields.map((f) => [f.name, f]));
+    const fields: string[] = [];
+    const skipped: string[] = [];
+    for (const target of input.fields) {
+      const source = sourceFields.get(target.name);
+      if (!source) continue;
+      if (kind(source) === kind(target)) fields.push(target.name);
+      else skipped.push(`${target.name}: ${typeText(source)} vs ${typeText(target)}`);
+    }
+    result = { mode: 'mapped', fields, skipped };
+  }
+  byInput.set(input, result);
+  return result;
+}
+
 /** Plans one edge: pass-through for the same message type, else the fields mapped by name. */
 export function planLink(from: PreparedNode, to: PreparedNode): LinkPlan {
-  const output = from.call.response;
-  const input = to.call.request;
-  if (sameMessageType(output, input)) {
-    return { from: from.id, to: to.id, mode: 'pass-through', fields: input.fields.map((f) => f.name), skipped: [] };
-  }
-  const sourceFields = new Map(output.fields.map((f) => [f.name, f]));
-  const fields: string[] = [];
-  const skipped: string[] = [];
-  for (const target of input.fields) {
-    const source = sourceFields.get(target.name);
-    if (!source) continue;
-    if (kind(source) === kind(target)) fields.push(target.name);
-    else skipped.push(`${target.name}: ${typeText(source)} vs ${typeText(target)}`);
-  }
-  return { from: from.id, to: to.id, mode: 'mapped', fields, skipped };
+  const { mode, fields, skipped } = mapping(from.call.response, to.call.request);
+  return { from: from.id, to: to.id, mode, fields, skipped };
 }
 
 /** Structural equality of decoded message values (objects, arrays, strings, numbers, Buffers). */

@@ -1,6 +1,7 @@
 // Executes a prepared run: checks what cannot run yet (streaming), builds the start nodes' requests from the initial
 // input, waits until every service is ready, schedules the graph over gRPC and assembles the RunResult (outputs of
 // the nodes that finished plus a per-node summary), also when a node failed or the run was cancelled.
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../errors.js';
 import type { NodeId } from '../graph/types.js';
@@ -142,7 +143,14 @@ export async function executeRun(
   checkStreaming(prepared);
   const initial = startRequests(prepared, options.input ?? {}, warn);
 
-  const signal = options.signal ?? new AbortController().signal;
+  // The engine's own signal, following the caller's: every in-flight call listens to it, so it may have many
+  // listeners (Node warns past 10 on a signal it does not know to be shared).
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const onAbort = () => controller.abort();
+  if (options.signal?.aborted) controller.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const signal = controller.signal;
   const runStart = Date.now();
   const runStartPerf = performance.now();
   const { graph } = prepared;
@@ -200,6 +208,7 @@ export async function executeRun(
         ? 'failed'
         : 'succeeded';
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
     channels.close();
     emit({ type: 'run-finished', at: Date.now(), status, durationMs: performance.now() - runStartPerf });
   }

@@ -2,7 +2,7 @@
 // not exist and cycles are reported here, naming the culprits, so nothing downstream has to expect them.
 import { Graph, alg } from '@dagrejs/graphlib';
 import { UserError } from '../errors.js';
-import type { Blueprint } from '../platform/types.js';
+import type { Blueprint, Link } from '../platform/types.js';
 import type { NodeId, PipelineEdge, PipelineGraph, PipelineNode } from './types.js';
 
 export function nodeId(container: string, operation: string): NodeId {
@@ -20,7 +20,6 @@ function list(names: string[]): string {
  * EMPTY_PIPELINE, DUPLICATE_OPERATION, UNKNOWN_LINK_TARGET, or GRAPH_CYCLE (naming the nodes of one cycle in order).
  */
 export function buildPipelineGraph(blueprint: Blueprint, label = 'blueprint.json'): PipelineGraph {
-  const graph = new Graph({ directed: true, multigraph: false });
   const nodes: PipelineNode[] = [];
   const byId = new Map<NodeId, PipelineNode>();
   const operationsOf = new Map<string, string[]>();
@@ -52,7 +51,6 @@ export function buildPipelineGraph(blueprint: Blueprint, label = 'blueprint.json
       nodes.push(node);
       byId.set(id, node);
       ops.push(sig.operation_name);
-      graph.setNode(id, node);
     });
   });
   if (nodes.length === 0) {
@@ -62,97 +60,94 @@ export function buildPipelineGraph(blueprint: Blueprint, label = 'blueprint.json
     });
   }
 
+  // Index-based adjacency (node.order) keeps 10,000-node plans fast; the id-keyed maps are derived at the end.
   const edges: PipelineEdge[] = [];
-  const upstream = new Map<NodeId, NodeId[]>(nodes.map((x) => [x.id, []]));
-  const downstream = new Map<NodeId, NodeId[]>(nodes.map((x) => [x.id, []]));
+  const ups: number[][] = nodes.map(() => []);
+  const downs: number[][] = nodes.map(() => []);
+  let from = 0;
   blueprint.nodes.forEach((bpNode, n) => {
     bpNode.operation_signature_list.forEach((op, o) => {
-      const from = nodeId(bpNode.container_name, op.operation_signature.operation_name);
+      const source = nodes[from]!;
       (op.connected_to ?? []).forEach((link, l) => {
-        const pointer = `/nodes/${n}/operation_signature_list/${o}/connected_to/${l}`;
-        const targetOps = operationsOf.get(link.container_name);
-        if (!targetOps) {
-          throw new UserError(
-            'UNKNOWN_LINK_TARGET',
-            `${label} ${pointer}: container "${link.container_name}" is not a node of the blueprint ` +
-              `(nodes: ${list([...operationsOf.keys()])})`,
-            { file: label, pointer },
-          );
-        }
-        const target = link.operation_signature.operation_name;
-        if (!targetOps.includes(target)) {
-          throw new UserError(
-            'UNKNOWN_LINK_TARGET',
-            `${label} ${pointer}: operation "${target}" is not an operation of container "${link.container_name}" ` +
-              `(it has: ${list(targetOps)})`,
-            { file: label, pointer },
-          );
-        }
-        const to = nodeId(link.container_name, target);
-        if (graph.hasEdge(from, to)) return;
-        graph.setEdge(from, to);
-        edges.push({ from, to });
-        upstream.get(to)!.push(from);
-        downstream.get(from)!.push(to);
+        const target = byId.get(nodeId(link.container_name, link.operation_signature.operation_name));
+        if (!target)
+          throw unknownTarget(label, `/nodes/${n}/operation_signature_list/${o}/connected_to/${l}`, link, operationsOf);
+        if (downs[from]!.includes(target.order)) return;
+        downs[from]!.push(target.order);
+        ups[target.order]!.push(from);
+        edges.push({ from: source.id, to: target.id });
       });
+      from++;
     });
   });
   // Fan-in merges follow blueprint order of the upstream nodes, not the order links happen to be listed in.
-  for (const ups of upstream.values()) ups.sort((a, b) => byId.get(a)!.order - byId.get(b)!.order);
-  for (const downs of downstream.values()) downs.sort((a, b) => byId.get(a)!.order - byId.get(b)!.order);
+  for (const list of ups) if (list.length > 1) list.sort((a, b) => a - b);
+  for (const list of downs) if (list.length > 1) list.sort((a, b) => a - b);
 
-  const levels = computeLevels(nodes, upstream, downstream);
-  if (!levels) throw cycleError(graph, byId, label);
+  const levels = computeLevels(nodes, ups, downs);
+  if (!levels) throw cycleError(toGraphlib(nodes, edges), byId, label);
+  const ids = (list: number[]) => list.map((i) => nodes[i]!.id);
+  const upstream = new Map<NodeId, NodeId[]>(nodes.map((x, i) => [x.id, ids(ups[i]!)]));
+  const downstream = new Map<NodeId, NodeId[]>(nodes.map((x, i) => [x.id, ids(downs[i]!)]));
+  let graph: Graph | undefined;
   return {
-    graph,
+    get graph() {
+      return (graph ??= toGraphlib(nodes, edges));
+    },
     nodes,
     byId,
     edges,
     upstream,
     downstream,
-    starts: nodes.filter((x) => upstream.get(x.id)!.length === 0).map((x) => x.id),
+    starts: nodes.filter((_, i) => ups[i]!.length === 0).map((x) => x.id),
     levels,
   };
 }
 
 /**
- * Longest-path levels by Kahn's algorithm (linear in nodes + edges, which keeps 10,000-node plans fast). Undefined
- * when some nodes are never freed: they sit on or behind a cycle.
+ * The graph as a graphlib Graph (labels: PipelineNode). Built on demand: graphlib spends several microseconds per
+ * edge, which alone would take a large share of the 10,000-node plan budget, so planning runs on the adjacency lists.
  */
-function computeLevels(
-  nodes: PipelineNode[],
-  upstream: Map<NodeId, NodeId[]>,
-  downstream: Map<NodeId, NodeId[]>,
-): NodeId[][] | undefined {
-  const pending = new Map<NodeId, number>();
-  const level = new Map<NodeId, number>();
-  let frontier: NodeId[] = [];
-  for (const node of nodes) {
-    const count = upstream.get(node.id)!.length;
-    pending.set(node.id, count);
-    if (count === 0) {
-      frontier.push(node.id);
-      level.set(node.id, 0);
-    }
-  }
+function toGraphlib(nodes: PipelineNode[], edges: PipelineEdge[]): Graph {
+  const graph = new Graph({ directed: true, multigraph: false });
+  for (const node of nodes) graph.setNode(node.id, node);
+  for (const edge of edges) graph.setEdge(edge.from, edge.to);
+  return graph;
+}
+
+/** The error for a link whose target is not in the blueprint, naming what is there. */
+function unknownTarget(label: string, pointer: string, link: Link, operationsOf: Map<string, string[]>): UserError {
+  const targetOps = operationsOf.get(link.container_name);
+  const message = targetOps
+    ? `operation "${link.operation_signature.operation_name}" is not an operation of container "${link.container_name}" (it has: ${list(targetOps)})`
+    : `container "${link.container_name}" is not a node of the blueprint (nodes: ${list([...operationsOf.keys()])})`;
+  return new UserError('UNKNOWN_LINK_TARGET', `${label} ${pointer}: ${message}`, { file: label, pointer });
+}
+
+/**
+ * Longest-path levels by Kahn's algorithm over node indices (linear in nodes + edges). Undefined when some nodes
+ * are never freed: they sit on or behind a cycle.
+ */
+function computeLevels(nodes: PipelineNode[], ups: number[][], downs: number[][]): NodeId[][] | undefined {
+  const pending = Int32Array.from(ups, (list) => list.length);
+  const level = new Int32Array(nodes.length);
+  let frontier: number[] = [];
+  for (let i = 0; i < nodes.length; i++) if (pending[i] === 0) frontier.push(i);
   let seen = 0;
   while (frontier.length > 0) {
-    const next: NodeId[] = [];
-    for (const id of frontier) {
+    const next: number[] = [];
+    for (const i of frontier) {
       seen++;
-      const mine = level.get(id)!;
-      for (const down of downstream.get(id)!) {
-        level.set(down, Math.max(level.get(down) ?? 0, mine + 1));
-        const left = pending.get(down)! - 1;
-        pending.set(down, left);
-        if (left === 0) next.push(down);
+      for (const d of downs[i]!) {
+        if (level[d]! < level[i]! + 1) level[d] = level[i]! + 1;
+        if (--pending[d]! === 0) next.push(d);
       }
     }
     frontier = next;
   }
   if (seen !== nodes.length) return undefined;
   const levels: NodeId[][] = [];
-  for (const node of nodes) (levels[level.get(node.id)!] ??= []).push(node.id);
+  for (let i = 0; i < nodes.length; i++) (levels[level[i]!] ??= []).push(nodes[i]!.id);
   return levels;
 }
 

@@ -26,8 +26,8 @@ export interface PipelineEdge {
 }
 
 export interface PipelineGraph {
-  /** The graphlib graph (node labels are PipelineNode). */
-  graph: Graph;
+  /** The graphlib graph (node labels are PipelineNode), built on first access. */
+  readonly graph: Graph;
   /** Every node, in blueprint order. */
   nodes: PipelineNode[];
   byId: Map<NodeId, PipelineNode>;

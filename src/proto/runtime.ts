@@ -63,6 +63,8 @@ export interface RuntimeProto {
   services: RuntimeService[];
   /** Top-level messages by fully qualified name. */
   messages: Map<string, RuntimeMessage>;
+  /** resolveOperation's answers, per operation: nodes sharing a proto share them. */
+  resolved: Map<string, ResolvedOperation>;
 }
 
 /** The operation of a node, resolved against its proto. */
@@ -160,7 +162,7 @@ export function loadRuntimeProto(file: string, label = file): RuntimeProto {
       messages.set(fullName, describeMessage(def as MessageType, fullName));
     }
   }
-  const proto: RuntimeProto = { file, label, packageDefinition, services, messages };
+  const proto: RuntimeProto = { file, label, packageDefinition, services, messages, resolved: new Map() };
   cache.set(file, proto);
   return proto;
 }
@@ -199,6 +201,8 @@ function methodMessage(proto: RuntimeProto, definition: MessageType): RuntimeMes
  * OPERATION_AMBIGUOUS when two do; both name the node and list what the proto offers.
  */
 export function resolveOperation(proto: RuntimeProto, nodeLabel: string, operation: string): ResolvedOperation {
+  const known = proto.resolved.get(operation);
+  if (known) return known;
   const holders = proto.services.filter((s) => s.rpcs.includes(operation));
   const offered = proto.services.map((s) => `${s.fullName}(${s.rpcs.join(', ')})`).join(', ') || 'no services';
   if (holders.length === 0) {
@@ -218,7 +222,7 @@ export function resolveOperation(proto: RuntimeProto, nodeLabel: string, operati
   }
   const service = holders[0]!;
   const method = service.definition[operation]!;
-  return {
+  const resolved: ResolvedOperation = {
     service,
     rpc: operation,
     method,
@@ -227,6 +231,8 @@ export function resolveOperation(proto: RuntimeProto, nodeLabel: string, operati
     requestStream: method.requestStream,
     responseStream: method.responseStream,
   };
+  proto.resolved.set(operation, resolved);
+  return resolved;
 }
 
 /** Message type equality for pass-through: the same full name and the same descriptor. */

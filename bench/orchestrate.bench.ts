@@ -1,0 +1,280 @@
+// The engine measured side by side (issue 3's targets). Method:
+// - Services: grpc-js echo servers in a child process (bench/support/echo-servers.ts), each answering after a fixed
+//   delay, so they never share the measured event loop.
+// - Ratios are engine-level and in-process: `executeRun` of a prepared package (channels, readiness wait, scheduling,
+//   calls; the package is prepared before timing) against a baseline in the same process.
+//   chain10.*: the baseline makes the same 10 calls directly with grpc-js (one client per stage, waitForReady, each
+//   output passed as the next request). fanout64: baseline = 200 ms, the time of one node. uneven: baseline = the
+//   DAG's critical path (the sum of delays along its longest chain).
+// - plan.10000_nodes: a fresh `node` process loads the built engine (dist/) and times prepareRun + planOf on a
+//   generated package of 10,000 operations (2,000 containers x 5 rpcs, protos shared through proto_uri); rss after.
+// Each figure is the median of several runs.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import { executeRun, prepareRun, type PreparedRun } from '../src/engine/index.js';
+import { loadRuntimeProto, resolveOperation } from '../src/proto/runtime.js';
+import { writePackage, type PackageNode } from '../test/helpers/export-package.js';
+import { median, round, type BenchResult } from './types.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+interface Servers {
+  ports: number[];
+  child: ChildProcess;
+}
+
+async function startServers(delays: number[]): Promise<Servers> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'bench/support/echo-servers.ts'), ...delays.map(String)],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const ports = await new Promise<number[]>((resolve, reject) => {
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      if (out.includes('\n')) resolve(JSON.parse(out) as number[]);
+    });
+    child.on('exit', (code) => reject(new Error(`echo servers exited with ${code}`)));
+  });
+  return { ports, child };
+}
+
+function stopServers(servers: Servers): Promise<void> {
+  return new Promise((resolve) => {
+    servers.child.removeAllListeners('exit');
+    servers.child.on('exit', () => resolve());
+    servers.child.kill('SIGTERM');
+  });
+}
+
+function tempPackage(nodes: PackageNode[], addresses: Record<string, string>): { prepared: PreparedRun; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'aieffect-bench-'));
+  writePackage(dir, { name: 'bench', nodes, addresses });
+  return { prepared: prepareRun(dir), dir };
+}
+
+async function timeRun(prepared: PreparedRun, input: Record<string, unknown>): Promise<number> {
+  const t0 = performance.now();
+  const result = await executeRun(prepared, { input: { all: input }, waitTimeoutMs: 10_000 });
+  const ms = performance.now() - t0;
+  if (result.summary.status !== 'succeeded') throw new Error(`bench run ${result.summary.status}`);
+  return ms;
+}
+
+/** The same chain by hand: one grpc-js client per stage, each output passed on as the next request. */
+async function directChain(addresses: string[], payload: Record<string, unknown>): Promise<number> {
+  const proto = loadRuntimeProto(join(root, 'test/fixtures/protos/echo.proto'));
+  const { method } = resolveOperation(proto, 'bench', 'Echo');
+  const options = { 'grpc.max_receive_message_length': -1, 'grpc.max_send_message_length': -1 };
+  const t0 = performance.now();
+  const clients = addresses.map((a) => new grpc.Client(a, grpc.credentials.createInsecure(), options));
+  await Promise.all(
+    clients.map(
+      (c) => new Promise<void>((res, rej) => c.waitForReady(Date.now() + 10_000, (e) => (e ? rej(e) : res()))),
+    ),
+  );
+  let message: object = payload;
+  for (const client of clients) {
+    message = await new Promise<object>((res, rej) =>
+      client.makeUnaryRequest(
+        method.path,
+        method.requestSerialize,
+        method.responseDeserialize,
+        message,
+        (err: grpc.ServiceError | null, out?: object) => (err ? rej(err) : res(out!)),
+      ),
+    );
+  }
+  const ms = performance.now() - t0;
+  for (const c of clients) c.close();
+  return ms;
+}
+
+async function chain10(size: number, id: string, runs: number): Promise<BenchResult> {
+  const servers = await startServers(Array.from({ length: 10 }, () => 0));
+  const addresses = servers.ports.map((p) => `127.0.0.1:${p}`);
+  const names = addresses.map((_, i) => `stage${i}`);
+  const nodes = names.map((c, i) => ({
+    container: c,
+    proto: 'echo.proto',
+    operations: { Echo: i < 9 ? [`${names[i + 1]}:Echo`] : [] },
+  }));
+  const { prepared, dir } = tempPackage(nodes, Object.fromEntries(names.map((c, i) => [c, addresses[i]!])));
+  const payload = { data: 'x'.repeat(size) };
+  const engine: number[] = [];
+  const direct: number[] = [];
+  try {
+    // Interleaved, after a warm-up of each, so both see the same machine state.
+    await timeRun(prepared, payload);
+    await directChain(addresses, payload);
+    for (let i = 0; i < runs; i++) {
+      engine.push(await timeRun(prepared, payload));
+      direct.push(await directChain(addresses, payload));
+    }
+  } finally {
+    await stopServers(servers);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const value = median(engine);
+  const baseline = median(direct);
+  return {
+    id,
+    value: round(value, 1),
+    unit: 'ms',
+    baseline: round(baseline, 1),
+    ratio: round(value / baseline),
+    target: '<= 1.15',
+  };
+}
+
+async function fanout64(): Promise<BenchResult> {
+  const servers = await startServers([200]);
+  const address = `127.0.0.1:${servers.ports[0]}`;
+  const nodes = Array.from({ length: 64 }, (_, i) => ({
+    container: `n${i}`,
+    proto: 'echo.proto',
+    operations: { Echo: [] },
+  }));
+  const { prepared, dir } = tempPackage(nodes, Object.fromEntries(nodes.map((n) => [n.container, address])));
+  const times: number[] = [];
+  try {
+    await timeRun(prepared, {});
+    for (let i = 0; i < 5; i++) times.push(await timeRun(prepared, {}));
+  } finally {
+    await stopServers(servers);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const value = median(times);
+  return {
+    id: 'orchestrate.fanout64.ratio',
+    value: round(value, 1),
+    unit: 'ms',
+    baseline: 200,
+    ratio: round(value / 200),
+    target: '<= 1.3',
+  };
+}
+
+async function uneven(): Promise<BenchResult> {
+  // Four chains of four nodes; levels alternate 50 and 500 ms between chains, so every level holds a 500 ms node:
+  // a level barrier would take 4 x 500 = 2000 ms, the critical path is 500 + 50 + 500 + 50 = 1100 ms.
+  const servers = await startServers([50, 500]);
+  const fast = `127.0.0.1:${servers.ports[0]}`;
+  const slow = `127.0.0.1:${servers.ports[1]}`;
+  const nodes: PackageNode[] = [];
+  const addresses: Record<string, string> = {};
+  for (let c = 0; c < 4; c++) {
+    for (let l = 0; l < 4; l++) {
+      const name = `c${c}l${l}`;
+      nodes.push({ container: name, proto: 'echo.proto', operations: { Echo: l < 3 ? [`c${c}l${l + 1}:Echo`] : [] } });
+      addresses[name] = (c + l) % 2 === 0 ? slow : fast;
+    }
+  }
+  const critical = 1100;
+  const { prepared, dir } = tempPackage(nodes, addresses);
+  const times: number[] = [];
+  try {
+    await timeRun(prepared, {});
+    for (let i = 0; i < 3; i++) times.push(await timeRun(prepared, {}));
+  } finally {
+    await stopServers(servers);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const value = median(times);
+  return {
+    id: 'orchestrate.uneven.ratio',
+    value: round(value, 1),
+    unit: 'ms',
+    baseline: critical,
+    ratio: round(value / critical),
+    target: '<= 1.1',
+  };
+}
+
+/** A 10,000-operation package: 2,000 containers with 5 rpcs each, chained in layers; 10 distinct proto files. */
+function planPackage(dir: string): void {
+  mkdirSync(join(dir, 'microservice'), { recursive: true });
+  const ops = ['Op0', 'Op1', 'Op2', 'Op3', 'Op4'];
+  for (let p = 0; p < 10; p++) {
+    const rpcs = ops.map((o) => `  rpc ${o}(Msg${p}) returns (Msg${p});`).join('\n');
+    writeFileSync(
+      join(dir, 'microservice', `shared${p}.proto`),
+      `syntax = "proto3";\npackage bench${p};\nmessage Msg${p} {\n  string data = 1;\n  int64 n = 2;\n}\nservice S${p} {\n${rpcs}\n}\n`,
+    );
+  }
+  const containers = 2000;
+  const nodes = Array.from({ length: containers }, (_, c) => ({
+    container_name: `svc${c}`,
+    image: `svc${c}:latest`,
+    proto_uri: `microservice/shared${c % 10}.proto`,
+    operation_signature_list: ops.map((op, o) => ({
+      operation_signature: { operation_name: op },
+      // Each rpc feeds the same rpc of the next two containers: 100 layers of 20 containers.
+      connected_to:
+        c + 20 < containers
+          ? [c + 20, c + 20 - (c % 20) + ((c + 1) % 20)].map((t) => ({
+              container_name: `svc${t}`,
+              operation_signature: { operation_name: ops[(o + 1) % 5]! },
+            }))
+          : [],
+    })),
+  }));
+  writeFileSync(join(dir, 'blueprint.json'), JSON.stringify({ name: 'plan-bench', version: '2.0', nodes }));
+  writeFileSync(
+    join(dir, 'dockerinfo.json'),
+    JSON.stringify({
+      docker_info_list: nodes.map((n) => ({
+        container_name: n.container_name,
+        ip_address: n.container_name,
+        port: '50051',
+      })),
+    }),
+  );
+}
+
+function plan10000(): BenchResult[] {
+  const dir = mkdtempSync(join(tmpdir(), 'aieffect-bench-plan-'));
+  planPackage(dir);
+  const script = `
+    const { prepareRun, planOf } = await import(${JSON.stringify(join(root, 'dist/engine/index.js'))});
+    const t0 = performance.now();
+    const plan = planOf(prepareRun(${JSON.stringify(dir)}));
+    const ms = performance.now() - t0;
+    if (plan.levels.flat().length !== 10000) throw new Error('expected 10000 nodes');
+    process.stdout.write(JSON.stringify({ ms, rss: process.memoryUsage().rss / 2 ** 20 }));`;
+  const times: number[] = [];
+  const rss: number[] = [];
+  try {
+    for (let i = 0; i < 3; i++) {
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`plan bench failed: ${r.stderr}`);
+      const m = JSON.parse(r.stdout) as { ms: number; rss: number };
+      times.push(m.ms);
+      rss.push(m.rss);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return [
+    { id: 'plan.10000_nodes.ms', value: round(median(times), 1), unit: 'ms', target: '< 1000' },
+    { id: 'plan.10000_nodes.rss_mb', value: round(median(rss), 1), unit: 'MB', target: '< 300' },
+  ];
+}
+
+export async function run(): Promise<BenchResult[]> {
+  return [
+    await chain10(1024, 'orchestrate.chain10.1kb.ratio', 20),
+    await chain10(1024 * 1024, 'orchestrate.chain10.1mb.ratio', 7),
+    await fanout64(),
+    await uneven(),
+    ...plan10000(),
+  ];
+}
