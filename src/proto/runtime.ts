@@ -2,7 +2,7 @@
 // to call it: which gRPC service holds an operation, how to encode its request and decode its response, and the
 // fields of each message (for mapping one service's output onto another's input by field name).
 // Static inspection for `export` (services, rpcs, compatibility) lives beside this file and uses protobufjs directly.
-import { dirname } from 'node:path';
+import { dirname, relative } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { UserError } from '../errors.js';
@@ -172,7 +172,9 @@ function describeLoadError(cause: unknown, file: string): string {
   const err = cause as NodeJS.ErrnoException;
   if (err.code === 'ENOENT') {
     const missing = err.path ?? /'([^']+)'/.exec(err.message)?.[1];
-    return missing && missing !== file ? `cannot read imported file ${missing}` : 'file not found';
+    if (!missing || missing === file) return 'file not found';
+    const rel = relative(process.cwd(), missing);
+    return `cannot read imported file ${rel && !rel.startsWith('..') ? rel : missing}`;
   }
   const message = String(err.message ?? cause).split('\n')[0]!;
   // protobufjs ends its messages with `(line 3)`, or `(/path/other.proto, line 3)` for an imported file.
