@@ -329,11 +329,20 @@ function stripComments(source: string): string {
 }
 
 /**
+ * Whether a .proto file may declare a `service`: false when the word does not appear outside comments, which settles
+ * most imported files without parsing them. A true answer needs loadProto (or declaresService) to confirm.
+ */
+export function mentionsService(file: string): boolean {
+  return /\bservice\b/.test(stripComments(readFileSync(file, 'utf8')));
+}
+
+/**
  * Whether a .proto file declares a `service`, by parsing it alone (imports are not followed, types not resolved).
  * Thrown: UserError PROTO_SYNTAX when it does not parse.
  */
 export function declaresService(file: string): boolean {
   const abs = resolve(file);
+  if (!mentionsService(abs)) return false;
   const source = readFileSync(abs, 'utf8');
   const root = new protobuf.Root();
   try {

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { declaresService, loadProto, type ProtoInfo, type RpcInfo } from '../proto/inspect.js';
+import { loadProto, mentionsService, type ProtoInfo, type RpcInfo } from '../proto/inspect.js';
 import { composeProjectName, readUseCaseCompose, type ComposeService } from './compose.js';
 import { checkConnections, readConnections, type ConnectionSpec } from './connections.js';
 
@@ -54,8 +54,8 @@ function listDirs(dir: string): string[] {
     .sort();
 }
 
-/** The one .proto of services/<folder>/proto that declares a service. */
-function findServiceProto(dir: string, folder: string): string {
+/** The one .proto of services/<folder>/proto that declares a service, loaded with its imports. */
+function loadServiceProto(dir: string, folder: string): ProtoInfo {
   const protoDir = join(dir, SERVICES_DIR, folder, PROTO_SUBDIR);
   const where = label(protoDir);
   const hint = `put the service's .proto in ${where}/ (other .proto files there are its imports)`;
@@ -72,7 +72,11 @@ function findServiceProto(dir: string, folder: string): string {
   const protos = readdirSync(protoDir)
     .filter((f) => f.endsWith('.proto'))
     .sort();
-  const declaring = protos.filter((f) => declaresService(join(protoDir, f)));
+  // Each file is parsed once: files that never say "service" are imports, the others are loaded in full.
+  const declaring = protos
+    .filter((f) => mentionsService(join(protoDir, f)))
+    .map((f) => ({ name: f, info: loadProto(join(protoDir, f)) }))
+    .filter((p) => p.info.services.length > 0);
   if (declaring.length === 0) {
     const found = protos.length === 0 ? 'there are no .proto files' : `found: ${protos.join(', ')}`;
     throw new UserError('NO_SERVICE_PROTO', `${where}: no .proto file declares a service (${found})`, {
@@ -83,11 +87,11 @@ function findServiceProto(dir: string, folder: string): string {
   if (declaring.length > 1) {
     throw new UserError(
       'MULTIPLE_SERVICE_PROTOS',
-      `${where}: ${declaring.length} .proto files declare a service (${declaring.join(', ')}); one service proto per folder`,
+      `${where}: ${declaring.length} .proto files declare a service (${declaring.map((p) => p.name).join(', ')}); one service proto per folder`,
       { file: where, hint: 'move the extra service into its own services/<folder>, or merge the services' },
     );
   }
-  return join(protoDir, declaring[0]!);
+  return declaring[0]!.info;
 }
 
 /** The rpcs of a proto's services; two with one name would make connections.json ambiguous. */
@@ -164,7 +168,7 @@ export function loadUseCase(useCaseDir: string): UseCase {
       unusedFolders.push(folder);
       continue;
     }
-    const proto = loadProto(findServiceProto(dir, folder));
+    const proto = loadServiceProto(dir, folder);
     services.push({
       folder,
       composeService: composeService.name,

@@ -1,26 +1,19 @@
 // `aieffect export` as users run it: the built CLI as a process, on the energy_pipeline fixture and broken copies of it.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assertSchema } from '../../src/schema/validate.js';
 import { listFiles, runCli } from '../helpers/cli.js';
 import {
   ANALYZE,
   GENERATE,
-  copyUseCase,
   editFile,
   energyFixture,
   setConnections,
-  type UseCaseCopy,
+  useCaseCopies,
 } from '../helpers/usecase-fixture.js';
 
-const copies: UseCaseCopy[] = [];
-afterEach(() => copies.splice(0).forEach((c) => c.cleanup()));
-function copy(): UseCaseCopy {
-  const c = copyUseCase();
-  copies.push(c);
-  return c;
-}
+const copy = useCaseCopies();
 
 const PINNED = { SOURCE_DATE_EPOCH: '1700000000' };
 const DATE = '2023-11-14T22:13:20Z';

@@ -2,6 +2,8 @@
 // fixture into a temporary folder and breaks exactly one thing, so every bad input differs from a known-good one.
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { UserError } from '../../src/errors.js';
 import { repoRoot, tempDir } from './cli.js';
 
 export const energyFixture = join(repoRoot, 'test', 'fixtures', 'usecases', 'energy_pipeline');
@@ -19,6 +21,42 @@ export function copyUseCase(): UseCaseCopy {
   const dir = join(root, 'energy_pipeline');
   cpSync(energyFixture, dir, { recursive: true });
   return { root, dir, cleanup };
+}
+
+/** A copier for one test file: each copy is removed after the test that made it. */
+export function useCaseCopies(): () => UseCaseCopy {
+  const made: UseCaseCopy[] = [];
+  afterEach(() => made.splice(0).forEach((c) => c.cleanup()));
+  return () => {
+    const c = copyUseCase();
+    made.push(c);
+    return c;
+  };
+}
+
+function asUserError(err: unknown): UserError {
+  if (err instanceof UserError) return err;
+  throw err;
+}
+
+/** The UserError `fn` throws; fails the test when there is none or it is another error. */
+export function userError(fn: () => unknown): UserError {
+  try {
+    fn();
+  } catch (err) {
+    return asUserError(err);
+  }
+  throw new Error('expected a UserError');
+}
+
+/** The UserError `promise` rejects with; fails the test when there is none or it is another error. */
+export async function userRejection(promise: Promise<unknown>): Promise<UserError> {
+  try {
+    await promise;
+  } catch (err) {
+    return asUserError(err);
+  }
+  throw new Error('expected a UserError');
 }
 
 /** Rewrites a file of the copy through `edit` (given and returning its text). */

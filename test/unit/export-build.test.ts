@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { UserError } from '../../src/errors.js';
+import { describe, expect, it } from 'vitest';
 import { buildPipelineGraph } from '../../src/graph/index.js';
 import {
   buildExport,
@@ -17,30 +16,15 @@ import { listFiles } from '../helpers/cli.js';
 import {
   ANALYZE,
   GENERATE,
-  copyUseCase,
   editFile,
   energyFixture,
   setConnections,
-  type UseCaseCopy,
+  useCaseCopies,
+  userError,
+  userRejection,
 } from '../helpers/usecase-fixture.js';
 
-const copies: UseCaseCopy[] = [];
-afterEach(() => copies.splice(0).forEach((c) => c.cleanup()));
-function copy(): UseCaseCopy {
-  const c = copyUseCase();
-  copies.push(c);
-  return c;
-}
-
-async function rejection(p: Promise<unknown>): Promise<UserError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof UserError) return err;
-    throw err;
-  }
-  throw new Error('expected a UserError');
-}
+const copy = useCaseCopies();
 
 const DATE = '2023-11-14T22:13:20Z';
 
@@ -78,14 +62,9 @@ describe('buildExport', () => {
   it('refuses two different imports that would land on one path', () => {
     const { dir } = copy();
     editFile(dir, 'services/data_analyzer/proto/common/types.proto', (t) => `// the analyzer's copy\n${t}`);
-    let err: unknown;
-    try {
-      buildExport(loadUseCase(dir), 'id-1', DATE);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(UserError);
-    expect((err as UserError).message).toBe(
+    const err = userError(() => buildExport(loadUseCase(dir), 'id-1', DATE));
+    expect(err.code).toBe('PROTO_PATH_CONFLICT');
+    expect(err.message).toBe(
       `microservice/common/types.proto: ${dir}/services/data_analyzer/proto/common/types.proto and ${dir}/services/data_generator/proto/common/types.proto would both be exported there, and they differ`,
     );
   });
@@ -103,14 +82,9 @@ describe('creationDate and checkPipelineId', () => {
       'SOURCE_DATE_EPOCH: expected a whole number of seconds since 1970-01-01, got "yesterday"',
     );
     expect(checkPipelineId('energy-v1.2:x_y')).toBe('energy-v1.2:x_y');
-    let err: UserError | undefined;
-    try {
-      checkPipelineId('has space');
-    } catch (e) {
-      err = e as UserError;
-    }
-    expect(err?.exit).toBe(2);
-    expect(err?.message).toBe(
+    const err = userError(() => checkPipelineId('has space'));
+    expect(err.exit).toBe(2);
+    expect(err.message).toBe(
       '--pipeline-id "has space": expected 1-128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit',
     );
   });
@@ -124,15 +98,10 @@ describe('checkOutputDir', () => {
       [dir, `${dir}: refusing to write the export package there: it is the use case folder`],
       [root, `${root}: refusing to write the export package there: it contains the use case folder ${dir}`],
     ] as const) {
-      let err: UserError | undefined;
-      try {
-        checkOutputDir(dir, out, true);
-      } catch (e) {
-        err = e as UserError;
-      }
-      expect(err?.code).toBe('REFUSED_OUTPUT');
-      expect(err?.exit).toBe(2);
-      expect(err?.message).toBe(message);
+      const err = userError(() => checkOutputDir(dir, out, true));
+      expect(err.code).toBe('REFUSED_OUTPUT');
+      expect(err.exit).toBe(2);
+      expect(err.message).toBe(message);
     }
   });
 
@@ -190,12 +159,12 @@ describe('exportUseCase', () => {
     await exportUseCase(dir, out, { pipelineId: 'first', now: new Date(DATE) });
     const before = readFileSync(join(out, 'blueprint.json'), 'utf8');
     setConnections(dir, [GENERATE, { ...ANALYZE, to_method: 'Nope' }]);
-    const err = await rejection(exportUseCase(dir, out, { overwrite: true, pipelineId: 'second' }));
+    const err = await userRejection(exportUseCase(dir, out, { overwrite: true, pipelineId: 'second' }));
     expect(err.code).toBe('UNKNOWN_METHOD');
     expect(readFileSync(join(out, 'blueprint.json'), 'utf8')).toBe(before);
     expect(listFiles(root).filter((f) => !f.startsWith('energy_pipeline/') && !f.startsWith('export/'))).toEqual([]);
     expect(existsSync(join(root, 'never'))).toBe(false);
-    await rejection(exportUseCase(dir, join(root, 'never'), {}));
+    await userRejection(exportUseCase(dir, join(root, 'never'), {}));
     expect(existsSync(join(root, 'never'))).toBe(false);
   });
 });

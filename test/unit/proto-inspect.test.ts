@@ -1,10 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UserError } from '../../src/errors.js';
 import { blueprintMessageName, declaresService, loadProto, messageType } from '../../src/proto/inspect.js';
 import { sharedFixtures, tempDir } from '../helpers/cli.js';
-import { energyFixture } from '../helpers/usecase-fixture.js';
+import { energyFixture, userError } from '../helpers/usecase-fixture.js';
 
 const protoOf = (folder: string) => join(energyFixture, 'services', folder, 'proto', `${folder}.proto`);
 
@@ -20,16 +19,6 @@ function protoFiles(files: Record<string, string>): string {
     writeFileSync(join(t.dir, name), text);
   }
   return join(t.dir, Object.keys(files)[0]!);
-}
-
-function errorOf(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof UserError) return err;
-    throw err;
-  }
-  throw new Error('expected a UserError');
 }
 
 describe('loadProto', () => {
@@ -146,43 +135,43 @@ service S {
 describe('loadProto errors', () => {
   it('reports a missing semicolon with file, line and column', () => {
     const file = protoFiles({ 'a.proto': 'syntax = "proto3";\nmessage A {\n  string x = 1\n  int32 y = 2;\n}\n' });
-    const err = errorOf(() => loadProto(file));
+    const err = userError(() => loadProto(file));
     expect(err.code).toBe('PROTO_SYNTAX');
     expect(err.message).toBe(`${file}:4:3: unexpected 'int32', ';' expected`);
   });
 
   it('reports a misspelt keyword', () => {
     const file = protoFiles({ 'a.proto': 'syntax = "proto3";\n\nmesage A {}\n' });
-    expect(errorOf(() => loadProto(file)).message).toBe(`${file}:3:1: unexpected 'mesage'`);
+    expect(userError(() => loadProto(file)).message).toBe(`${file}:3:1: unexpected 'mesage'`);
   });
 
   it('reports a file that ends inside a declaration', () => {
     const file = protoFiles({ 'a.proto': 'syntax = "proto3";\nmessage A {\n  string x = 1;\n' });
-    expect(errorOf(() => loadProto(file)).message).toBe(`${file}:3:16: unexpected end of file`);
+    expect(userError(() => loadProto(file)).message).toBe(`${file}:3:16: unexpected end of file`);
   });
 
   it('reports a duplicate name at its second declaration', () => {
     const file = protoFiles({ 'a.proto': 'syntax = "proto3";\nmessage A {}\n\nmessage A {}\n' });
-    expect(errorOf(() => loadProto(file)).message).toBe(`${file}:4:1: duplicate name 'A'`);
+    expect(userError(() => loadProto(file)).message).toBe(`${file}:4:1: duplicate name 'A'`);
   });
 
   it('reports an unknown type where it is used', () => {
     const file = protoFiles({
       'a.proto': 'syntax = "proto3";\nmessage A {\n  Missing m = 1;\n}\nservice S {\n  rpc R (A) returns (Nope);\n}\n',
     });
-    expect(errorOf(() => loadProto(file)).message).toBe(`${file}:3:3: unknown type "Missing" (field m of A)`);
+    expect(userError(() => loadProto(file)).message).toBe(`${file}:3:3: unknown type "Missing" (field m of A)`);
   });
 
   it('reports an unknown rpc type where it is used', () => {
     const file = protoFiles({
       'a.proto': 'syntax = "proto3";\nmessage A {}\nservice S {\n  rpc R (A) returns (Nope);\n}\n',
     });
-    expect(errorOf(() => loadProto(file)).message).toBe(`${file}:4:22: unknown message type "Nope" (rpc R)`);
+    expect(userError(() => loadProto(file)).message).toBe(`${file}:4:22: unknown message type "Nope" (rpc R)`);
   });
 
   it('reports a missing import, naming where it looked', () => {
     const file = protoFiles({ 'a.proto': 'syntax = "proto3";\nimport "common/gone.proto";\n' });
-    const err = errorOf(() => loadProto(file));
+    const err = userError(() => loadProto(file));
     expect(err.code).toBe('PROTO_IMPORT_NOT_FOUND');
     expect(err.message).toBe(`${file}:2:1: import "common/gone.proto" not found (looked in ${join(file, '..')})`);
   });
@@ -192,7 +181,7 @@ describe('loadProto errors', () => {
       'p/a.proto': 'syntax = "proto3";\nimport "../b.proto";\n',
       'b.proto': 'syntax = "proto3";\n',
     });
-    expect(errorOf(() => loadProto(file)).message).toBe(
+    expect(userError(() => loadProto(file)).message).toBe(
       `${file}:2:1: import "../b.proto" must be a path inside the proto folder (no "..", not absolute)`,
     );
   });
@@ -202,7 +191,7 @@ describe('loadProto errors', () => {
       'a.proto': 'syntax = "proto3";\nimport "lib/b.proto";\nmessage A { lib.B b = 1; }\n',
       'lib/b.proto': 'syntax = "proto3";\npackage lib;\nmessage B { string s = 1 }\n',
     });
-    expect(errorOf(() => loadProto(file)).message).toBe(
+    expect(userError(() => loadProto(file)).message).toBe(
       `${join(file, '..', 'lib', 'b.proto')}:3:26: unexpected '}', ';' expected`,
     );
   });

@@ -1,36 +1,21 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { UserError } from '../../src/errors.js';
+import { describe, expect, it } from 'vitest';
 import { loadUseCase } from '../../src/usecase/load.js';
 import {
   ANALYZE,
   GENERATE,
-  copyUseCase,
   editFile,
   energyFixture,
   setConnections,
-  type UseCaseCopy,
+  useCaseCopies,
+  userError,
 } from '../helpers/usecase-fixture.js';
 
-const copies: UseCaseCopy[] = [];
-afterEach(() => copies.splice(0).forEach((c) => c.cleanup()));
+const copyCase = useCaseCopies();
+const copy = (): string => copyCase().dir;
 
-function copy(): string {
-  const c = copyUseCase();
-  copies.push(c);
-  return c.dir;
-}
-
-function errorOf(dir: string): UserError {
-  try {
-    loadUseCase(dir);
-  } catch (err) {
-    if (err instanceof UserError) return err;
-    throw err;
-  }
-  throw new Error('expected a UserError');
-}
+const errorOf = (dir: string) => userError(() => loadUseCase(dir));
 
 describe('loadUseCase', () => {
   it('maps each services/<folder> to its compose service through build.dockerfile', () => {
