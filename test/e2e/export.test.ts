@@ -1,5 +1,5 @@
 // `aieffect export` as users run it: the built CLI as a process, on the energy_pipeline fixture and broken copies of it.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assertSchema } from '../../src/schema/validate.js';
@@ -416,6 +416,15 @@ describe('aieffect export', () => {
       });
       expect(listFiles(root)).toEqual(USE_CASE_FILES);
     });
+  });
+
+  it('notes services/ folders that no compose service is built from, and skips them', async () => {
+    const { root, dir } = copy();
+    mkdirSync(join(dir, 'services', 'shared_lib'));
+    const r = await runCli(['export', 'energy_pipeline', 'out', '--pipeline-id', 'p'], { cwd: root, env: PINNED });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('skipped services/shared_lib: no docker-compose.yml service is built from it\n');
+    expect(r.stdout.split('\n')[0]).toBe('wrote out: pipeline "energy-pipeline", 3 nodes, 2 connections');
   });
 
   it('creates missing parent folders of output_dir', async () => {
