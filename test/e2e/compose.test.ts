@@ -3,13 +3,13 @@
 // compared with its golden file, accepted by Docker Compose's own parser (`docker-compose config -q`) and checked
 // field by field after parsing; every error leaves nothing behind.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expectGolden } from '../golden/golden.js';
 import { createDockerStub } from '../helpers/docker-stub.js';
-import { listFiles, runCli, sharedFixtures, tempDir } from '../helpers/cli.js';
+import { listFiles, repoRoot, runCli, sharedFixtures, tempDir } from '../helpers/cli.js';
 import { chain, writePackage } from '../fixtures/deploy/package.js';
 
 const graphene = join(sharedFixtures, 'graphene-sudoku');
@@ -200,6 +200,82 @@ describe('aieffect compose on the Graphene sample', () => {
     const first = readFileSync(join(tmp.dir, 'deploy', 'docker-compose.yml'));
     expect((await runCli(args, { cwd: tmp.dir })).code).toBe(0);
     expect(readFileSync(join(tmp.dir, 'deploy', 'docker-compose.yml')).equals(first)).toBe(true);
+  });
+});
+
+describe('aieffect compose on the export of the fixture use case (build -> export -> compose)', () => {
+  const services = ['data-analyzer', 'data-generator', 'report-generator'];
+
+  it('the images the build script tags are the ones the compose file runs; aliases make dockerinfo work unchanged', async () => {
+    cpSync(join(repoRoot, 'test', 'fixtures', 'usecases', 'energy_pipeline'), join(tmp.dir, 'energy_pipeline'), {
+      recursive: true,
+    });
+    const build = await runCli(['build', 'energy_pipeline', '--json'], { cwd: tmp.dir });
+    expect(build.code).toBe(0);
+    const tagged = (JSON.parse(build.stdout) as { images: { tagged: string }[] }).images.map((i) => i.tagged);
+    expect(tagged).toEqual(services.map((s) => `energy_pipeline-${s}:latest`));
+    const exported = await runCli(['export', 'energy_pipeline', 'energy_export', '--pipeline-id', 'pinned'], {
+      cwd: tmp.dir,
+      env: { SOURCE_DATE_EPOCH: '1700000000' },
+    });
+    expect(exported.code).toBe(0);
+
+    const res = await runCli(
+      ['compose', 'energy_export', '--orchestrator-path', 'orchestrator', '--output', 'deploy/docker-compose.yml'],
+      { cwd: tmp.dir },
+    );
+    expect(res.code).toBe(0);
+    expect(res.stderr).toBe('');
+    const file = join(tmp.dir, 'deploy', 'docker-compose.yml');
+    expectGolden('compose/energy_pipeline.orchestrator.yml', readFileSync(file, 'utf8'));
+    const doc = readCompose(file);
+    expect(Object.keys(doc.services)).toEqual([
+      'data_analyzer1',
+      'data_generator1',
+      'report_generator1',
+      'orchestrator',
+    ]);
+    services.forEach((service, i) => {
+      const name = `${service.replace(/-/g, '_')}1`;
+      expect(doc.services[name]).toEqual({
+        image: tagged[i],
+        container_name: name,
+        environment: { GRPC_PORT: '50051', SERVICE_NAME: name },
+        ports: [`${50051 + i}:50051`],
+        volumes: ['./data:/app/data'],
+        networks: { 'ai-effect-pipeline': { aliases: [service] } },
+        restart: 'unless-stopped',
+      });
+    });
+    expect(doc.services.orchestrator).toEqual({
+      build: { context: '../orchestrator', dockerfile: 'Dockerfile.orchestrator' },
+      container_name: 'orchestrator',
+      command: ['/export'],
+      volumes: ['../energy_export:/export:ro'],
+      networks: ['ai-effect-pipeline'],
+      depends_on: {
+        data_analyzer1: { condition: 'service_started' },
+        data_generator1: { condition: 'service_started' },
+        report_generator1: { condition: 'service_started' },
+      },
+      restart: 'no',
+    });
+    const normalized = composeAccepts(file);
+    expect(normalized.services.data_generator1!.networks).toEqual({
+      'ai-effect-pipeline': { aliases: ['data-generator'] },
+    });
+
+    // Without the orchestrator, into the export folder itself.
+    const plain = await runCli(['compose', 'energy_export'], { cwd: tmp.dir });
+    expect(plain.code).toBe(0);
+    const inExport = join(tmp.dir, 'energy_export', 'docker-compose.yml');
+    expect(Object.keys(readCompose(inExport).services)).toEqual([
+      'data_analyzer1',
+      'data_generator1',
+      'report_generator1',
+    ]);
+    expect(statSync(join(tmp.dir, 'energy_export', 'data')).isDirectory()).toBe(true);
+    composeAccepts(inExport);
   });
 });
 
