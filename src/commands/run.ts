@@ -1,0 +1,180 @@
+// `aieffect run <use_case_dir>`: a use case end to end on this machine, no Docker. Parses flags, calls
+// runUseCaseLocally (src/local), renders its events and the results; SIGINT/SIGTERM stop the services and cancel the
+// run (exit 130/143), and with --keep-running the services stay up until then.
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+import { addressesFromFlags, engineFlags, runOptionsFromFlags } from '../cli/engine-flags.js';
+import { UserError, isUserError } from '../errors.js';
+import { resultsText, runFailure, runResultDocument, type RunResultDocument } from '../engine/index.js';
+import { runUseCaseLocally, type LocalRun, type LocalServiceInfo } from '../local/index.js';
+import { displayPath } from '../platform/read.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { describeLocalEvent, renderOutputTail, renderServiceTable } from '../ui/local-services.js';
+import { createProgress, progressMode } from '../ui/progress.js';
+
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+type HandledSignal = keyof typeof SIGNAL_EXIT;
+
+/** The run's result as --json and --output give it: the engine's document plus where the services ran. */
+export interface LocalRunDocument extends RunResultDocument {
+  data_dir: string;
+  services: Pick<LocalServiceInfo, 'service' | 'container' | 'address' | 'pid'>[];
+  /** With --keep-running: the services are still up. */
+  running: boolean;
+}
+
+// `--plan` belongs to a package's addresses, which a local run only knows once it has started the services.
+const { plan: _plan, ...runEngineFlags } = engineFlags;
+
+export default class Run extends BaseCommand {
+  static override summary = 'Run a use case end to end on this machine: its services as local processes, no Docker.';
+  static override description = `Exports <use_case_dir> to a temporary folder, starts every service with the command in its x-aieffect extension in docker-compose.yml (GRPC_PORT: a free port, GRPC_HOST: 127.0.0.1, DATA_DIR: the data folder), waits until each is ready (gRPC health SERVING), runs the pipeline as \`aieffect orchestrate\` does and stops the services. Results go to stdout as {"<container>:<operation>": output}; progress to stderr. A service that exits or never becomes ready stops the run with its last output lines. --address container=host:port uses a service you run yourself instead of starting it.`;
+  static override examples = [
+    '<%= config.bin %> run examples/file_based_energy_pipeline',
+    `<%= config.bin %> run examples/file_based_energy_pipeline --input '{"num_records": 500, "report_format": "html"}'`,
+    '<%= config.bin %> run examples/file_based_energy_pipeline --keep-running',
+    '<%= config.bin %> run examples/file_based_energy_pipeline --address data_analyzer1=localhost:50051',
+  ];
+  static override args = {
+    use_case_dir: Args.string({
+      description: 'use case folder (docker-compose.yml with x-aieffect, services/*/proto, connections.json)',
+      required: true,
+    }),
+  };
+  static override flags = {
+    ...runEngineFlags,
+    'data-dir': Flags.string({
+      helpValue: '<dir>',
+      summary: "The services' shared data folder, given to each as DATA_DIR. Default: <use_case_dir>/data.",
+    }),
+    'keep-running': Flags.boolean({
+      summary: 'After a successful run, keep the services up and print their addresses; Ctrl-C stops them.',
+    }),
+    logs: Flags.boolean({
+      summary: "Stream every service's output to stderr, each line prefixed with the service name.",
+    }),
+  };
+
+  async run(): Promise<LocalRunDocument> {
+    const { args, flags } = await this.parse(Run);
+    const controller = new AbortController();
+    let received: HandledSignal | undefined;
+    let waitForStop: (() => void) | undefined;
+    const handlers = (Object.keys(SIGNAL_EXIT) as HandledSignal[]).map((name) => {
+      const handler = () => {
+        if (waitForStop) return waitForStop();
+        // A second signal does not wait for the services to wind down (the exit hook still kills them).
+        if (received) process.exit(SIGNAL_EXIT[name]);
+        received = name;
+        this.note(`${name}: stopping the services (again to quit at once)`);
+        controller.abort();
+      };
+      process.on(name, handler);
+      return () => process.off(name, handler);
+    });
+
+    const mode = progressMode({ json: this.jsonEnabled(), progress: flags.progress });
+    // Service output lines would tear the task tree apart: with --logs, progress is plain lines.
+    const progress = createProgress(mode === 'tree' && flags.logs ? 'plain' : mode);
+    const say = (line: string) => {
+      if (mode !== 'none') process.stderr.write(line + '\n');
+    };
+    let forwardOutput = flags.logs && !this.jsonEnabled();
+
+    let local: LocalRun;
+    try {
+      local = await runUseCaseLocally(args.use_case_dir, {
+        dataDir: flags['data-dir'],
+        addresses: addressesFromFlags(flags),
+        run: runOptionsFromFlags(flags, controller.signal),
+        keepRunning: flags['keep-running'],
+        onLocalEvent: (event) => say(describeLocalEvent(event)),
+        onEngineEvent: progress.onEvent,
+        onOutput: (service, line) => {
+          if (forwardOutput) process.stderr.write(`${service} | ${line}\n`);
+        },
+      });
+    } catch (err) {
+      await progress.done();
+      for (const off of handlers) off();
+      if (received) this.cancelled(received);
+      const output = isUserError(err) ? err.details?.output : undefined;
+      if (isUserError(err) && Array.isArray(output) && !this.jsonEnabled()) {
+        process.stderr.write(renderOutputTail(String(err.details?.service), output as string[]) + '\n');
+      }
+      throw err;
+    }
+    await progress.done();
+
+    const { result } = local;
+    const document: LocalRunDocument = {
+      ...runResultDocument(result),
+      data_dir: local.dataDir,
+      services: local.services.map(({ service, container, address, pid }) => ({ service, container, address, pid })),
+      running: local.running,
+    };
+    if (flags.output) writeOutput(flags.output, document);
+    if (!this.jsonEnabled()) this.log(resultsText(result));
+
+    if (received) {
+      for (const off of handlers) off();
+      if (this.jsonEnabled()) this.logJson(document);
+      this.cancelled(received, `${Object.keys(document.results).length} node(s) finished`);
+    }
+    const failure = runFailure(result);
+    if (failure) {
+      for (const off of handlers) off();
+      const container = String(failure.details?.node ?? '').split(':')[0] ?? '';
+      const service = local.services.find((s) => s.container === container);
+      if (service && !this.jsonEnabled()) {
+        process.stderr.write(renderOutputTail(service.service, local.output(container)) + '\n');
+      }
+      throw new UserError(failure.code, failure.message, {
+        hint: failure.hint,
+        details: { ...failure.details, results: document.results, summary: document.summary },
+      });
+    }
+    this.note(`files of the run are in ${displayPath(local.dataDir)}`);
+
+    if (local.running) {
+      if (this.jsonEnabled()) this.logJson(document);
+      else this.log(`\nservices running (Ctrl-C stops them):\n${renderServiceTable(document.services)}`);
+      forwardOutput = !this.jsonEnabled();
+      // Up until a signal, or until a service dies (then the others go too and the command fails).
+      const died = await Promise.race([
+        new Promise<undefined>((resolve) => (waitForStop = () => resolve(undefined))),
+        local.exited,
+      ]);
+      await local.stop();
+      for (const off of handlers) off();
+      if (died) {
+        if (!this.jsonEnabled()) {
+          process.stderr.write(
+            renderOutputTail(String(died.details?.service), local.output(String(died.details?.service))) + '\n',
+          );
+        }
+        throw died;
+      }
+      this.exit(0);
+    }
+    for (const off of handlers) off();
+    return document;
+  }
+
+  private cancelled(signal: HandledSignal, what?: string): never {
+    this.note(`cancelled by ${signal}${what ? `: ${what}` : ''}`);
+    return this.exit(SIGNAL_EXIT[signal]);
+  }
+}
+
+function writeOutput(path: string, document: LocalRunDocument): void {
+  try {
+    writeFileAtomic(path, JSON.stringify(document, null, 2) + '\n');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code ?? String(cause);
+    throw new UserError('OUTPUT_UNWRITABLE', `--output ${displayPath(path)}: cannot write (${code})`, {
+      hint: 'give a file path in a writable folder',
+      cause,
+    });
+  }
+}
