@@ -16,10 +16,17 @@ export interface RunPlan {
 }
 
 export function planOf(prepared: PreparedRun): RunPlan {
+  // Links in the order the run takes them: by their source's level, then blueprint order.
+  const level = new Map<string, number>();
+  prepared.graph.levels.forEach((ids, i) => ids.forEach((id) => level.set(id, i)));
+  const links = prepared.links
+    .map((l, i) => ({ l, i }))
+    .sort((a, b) => level.get(a.l.from)! - level.get(b.l.from)! || a.i - b.i)
+    .map(({ l }) => l);
   return {
     ...(prepared.pipeline === undefined ? {} : { pipeline: prepared.pipeline }),
     levels: prepared.graph.levels,
-    edges: prepared.links.map((l) => ({
+    edges: links.map((l) => ({
       from: l.from,
       to: l.to,
       mode: l.mode,

@@ -306,7 +306,9 @@ function assemble(
   const nodes: Record<NodeId, NodeSummary> = {};
   let error: RunSummary['error'];
   let errorAt = Number.POSITIVE_INFINITY;
-  for (const node of prepared.nodes) {
+  // Results and summary list nodes by execution level (then blueprint order): the order a reader follows the run.
+  for (const id of prepared.graph.levels.flat()) {
+    const node = prepared.byId.get(id)!;
     const outcome = outcomes?.get(node.id) ?? { status: 'skipped' as const, reason: 'the run was cancelled' };
     const timing = timings.get(node.id);
     const summary: NodeSummary = { status: outcome.status, attempts: timing?.attempts ?? 0 };

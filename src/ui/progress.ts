@@ -3,18 +3,26 @@
 // --no-progress... none at all (and none with --json). stdout stays for results.
 import { chalkStderr as color } from 'chalk';
 import {
+  DefaultRenderer,
   Listr,
   ListrLogger,
   ProcessOutput,
-  type DefaultRenderer,
   type ListrTask,
   type ListrTaskWrapper,
   type SimpleRenderer,
 } from 'listr2';
 import type { EngineEvent, EngineEventHandler } from '../engine/events.js';
 
-type Wrapper = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
-type Task = ListrTask<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
+/**
+ * listr2's tree, drawn on stderr. listr2 falls back to line output whenever stdout is not a terminal, but results go
+ * to stdout (often redirected to a file) and the tree to stderr, so only stderr's terminal matters here.
+ */
+class StderrTreeRenderer extends DefaultRenderer {
+  static override nonTTY = true;
+}
+
+type Wrapper = ListrTaskWrapper<unknown, typeof StderrTreeRenderer, typeof SimpleRenderer>;
+type Task = ListrTask<unknown, typeof StderrTreeRenderer, typeof SimpleRenderer>;
 
 export type ProgressMode = 'tree' | 'plain' | 'none';
 
@@ -122,6 +130,11 @@ function treeProgress(): Progress {
   const containers = new Set<string>();
   let readyCount = 0;
   let readyTask: Wrapper | undefined;
+  let readyTitle = 'services';
+  const setReadyTitle = (title: string) => {
+    readyTitle = title;
+    if (readyTask) readyTask.title = title;
+  };
   let running: Promise<unknown> = Promise.resolve();
   // The tree is drawn on stderr; while it draws, other stderr output is buffered and printed after it.
   const logger = new ListrLogger({
@@ -155,6 +168,7 @@ function treeProgress(): Progress {
                 title: 'services',
                 task: (_ctx, task) => {
                   readyTask = task;
+                  task.title = readyTitle;
                   return ready.promise;
                 },
               },
@@ -167,6 +181,7 @@ function treeProgress(): Progress {
               concurrent: true,
               exitOnError: false,
               registerSignalListeners: false,
+              renderer: StderrTreeRenderer,
               rendererOptions: { logger, collapseSubtasks: false, showErrorMessage: true },
             },
           );
@@ -175,12 +190,11 @@ function treeProgress(): Progress {
         }
         case 'service-waiting':
           containers.add(event.container);
-          if (readyTask)
-            readyTask.title = `services: waiting for ${containers.size - readyCount} of ${containers.size}`;
+          setReadyTitle(`services: waiting for ${containers.size - readyCount} of ${containers.size}`);
           break;
         case 'service-ready':
           readyCount++;
-          if (readyTask) readyTask.title = `services: ${readyCount} of ${containers.size} ready`;
+          setReadyTitle(`services: ${readyCount} of ${containers.size} ready`);
           break;
         case 'node-started': {
           ready.resolve();
