@@ -10,6 +10,7 @@ import {
   editFile,
   energyFixture,
   setConnections,
+  ENERGY_EXPORT_FILES,
   useCaseCopies,
 } from '../helpers/usecase-fixture.js';
 
@@ -190,15 +191,7 @@ describe('aieffect export', () => {
       pipelineName: 'energy-pipeline',
       creationDate: DATE,
       replaced: false,
-      files: [
-        'blueprint.json',
-        'dockerinfo.json',
-        'generation_metadata.json',
-        'microservice/common/types.proto',
-        'microservice/data_analyzer1.proto',
-        'microservice/data_generator1.proto',
-        'microservice/report_generator1.proto',
-      ],
+      files: ENERGY_EXPORT_FILES,
       nodes: [
         {
           container_name: 'data_analyzer1',

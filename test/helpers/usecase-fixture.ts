@@ -8,6 +8,17 @@ import { repoRoot, tempDir } from './cli.js';
 
 export const energyFixture = join(repoRoot, 'test', 'fixtures', 'usecases', 'energy_pipeline');
 
+/** The files of the fixture's export package, in the order the export lists them. */
+export const ENERGY_EXPORT_FILES = [
+  'blueprint.json',
+  'dockerinfo.json',
+  'generation_metadata.json',
+  'microservice/common/types.proto',
+  'microservice/data_analyzer1.proto',
+  'microservice/data_generator1.proto',
+  'microservice/report_generator1.proto',
+];
+
 export interface UseCaseCopy {
   /** The temporary folder holding the copy (and room for an output folder beside it). */
   root: string;

@@ -19,6 +19,7 @@ import {
   editFile,
   energyFixture,
   setConnections,
+  ENERGY_EXPORT_FILES,
   useCaseCopies,
   userError,
   userRejection,
@@ -47,15 +48,7 @@ describe('buildExport', () => {
   it('is deterministic: same use case, id and date give the same bytes', () => {
     const a = buildExport(loadUseCase(energyFixture), 'id-1', DATE);
     const b = buildExport(loadUseCase(energyFixture), 'id-1', DATE);
-    expect([...a.files.keys()]).toEqual([
-      'blueprint.json',
-      'dockerinfo.json',
-      'generation_metadata.json',
-      'microservice/common/types.proto',
-      'microservice/data_analyzer1.proto',
-      'microservice/data_generator1.proto',
-      'microservice/report_generator1.proto',
-    ]);
+    expect([...a.files.keys()]).toEqual(ENERGY_EXPORT_FILES);
     for (const [path, content] of a.files) expect(b.files.get(path)).toEqual(content);
   });
 
