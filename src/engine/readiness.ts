@@ -22,14 +22,11 @@ const watch = healthService.Watch as unknown as WatchMethod;
 /** Why a service is not ready yet, for the timeout message. */
 type Pending = { state: 'connecting' } | { state: 'health'; status: HealthStatus };
 
-function waitForChannel(client: grpc.Client, deadline: number): Promise<boolean> {
-  return new Promise((resolve) => client.waitForReady(deadline, (err) => resolve(!err)));
-}
-
 /**
- * Watches the server's overall health (service ""). Resolves 'health' once SERVING, 'channel' when the server has no
- * health service (UNIMPLEMENTED) or reports no overall status (SERVICE_UNKNOWN), 'retry' when the stream ended
- * otherwise (the server went away: wait for the channel again), 'timeout' at the deadline.
+ * Watches the server's overall health (service ""). The call is made with waitForReady, so it is sent as soon as the
+ * channel connects (one round trip after READY, no separate wait). Resolves 'health' once SERVING, 'channel' when the
+ * server has no health service (UNIMPLEMENTED) or reports no overall status (SERVICE_UNKNOWN), 'retry' when the stream
+ * ended otherwise (the server went away: watch again), 'timeout' at the deadline.
  */
 function watchHealth(
   client: grpc.Client,
@@ -44,7 +41,7 @@ function watchHealth(
       watch.requestSerialize,
       watch.responseDeserialize,
       { service: '' },
-      new grpc.Metadata(),
+      new grpc.Metadata({ waitForReady: true }),
       { deadline },
     );
     const finish = (outcome: 'health' | 'channel' | 'retry' | 'timeout') => {
@@ -79,13 +76,11 @@ async function waitForOne(
   let pause = 50;
   while (!signal.aborted && Date.now() < deadline) {
     pending({ state: 'connecting' });
-    if (!(await waitForChannel(client, deadline))) return undefined;
-    if (signal.aborted) return undefined;
     const outcome = await watchHealth(client, deadline, signal, pending);
     if (outcome === 'health' || outcome === 'channel') return outcome;
     if (outcome === 'timeout') return undefined;
     // 'retry': the server ended the stream (restarting?). Back off a little (doubling, as the health protocol asks),
-    // then wait for the channel again.
+    // then watch again.
     await new Promise((r) => setTimeout(r, Math.min(pause, Math.max(0, deadline - Date.now()))));
     pause = Math.min(pause * 2, 1000);
   }
