@@ -7,9 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findExecutable } from '../../src/deploy/docker.js';
 import { expectGolden } from '../golden/golden.js';
 import { createDockerStub } from '../helpers/docker-stub.js';
-import { listFiles, repoRoot, runCli, tempDir } from '../helpers/cli.js';
-
-const fixture = join(repoRoot, 'test', 'fixtures', 'deploy', 'mini_pipeline');
+import { listFiles, runCli, tempDir } from '../helpers/cli.js';
+import { miniPipelineDir, miniPipelineImages, miniPipelineWrote } from '../fixtures/deploy/mini-pipeline.js';
 
 const SKIP_NOTE = 'skipping cache: no build section (an image pulled as it is)';
 
@@ -19,7 +18,7 @@ let useCase: string;
 beforeEach(() => {
   tmp = tempDir();
   useCase = join(tmp.dir, 'mini_pipeline');
-  cpSync(fixture, useCase, { recursive: true });
+  cpSync(miniPipelineDir, useCase, { recursive: true });
 });
 afterEach(() => tmp.cleanup());
 
@@ -44,9 +43,7 @@ describe('aieffect build: the script', () => {
     expect(res.code).toBe(0);
     expect(res.stdout).toBe(
       [
-        'wrote mini_pipeline/build_and_tag.sh: builds and tags 2 images',
-        '  mini_pipeline-data-generator:latest',
-        '  mini_pipeline-report-generator:latest',
+        ...miniPipelineWrote,
         'next:',
         '  mini_pipeline/build_and_tag.sh    # or: aieffect build mini_pipeline --run',
         '  aieffect export mini_pipeline <output_dir>',
@@ -157,14 +154,7 @@ describe('aieffect build --run', () => {
     const res = await runCli(['build', useCase, '--run'], { cwd: tmp.dir, env: { PATH: stub.path } });
     expect(res.code).toBe(0);
     expect(res.stdout).toBe(
-      [
-        'wrote mini_pipeline/build_and_tag.sh: builds and tags 2 images',
-        '  mini_pipeline-data-generator:latest',
-        '  mini_pipeline-report-generator:latest',
-        'next:',
-        '  aieffect export mini_pipeline <output_dir>',
-        '',
-      ].join('\n'),
+      [...miniPipelineWrote, 'next:', '  aieffect export mini_pipeline <output_dir>', ''].join('\n'),
     );
     expect(res.stderr).toContain('running mini_pipeline/build_and_tag.sh\nBuilding 2 images for mini_pipeline...\n');
     expect(res.stderr).toContain('Built and tagged:\n  - mini_pipeline-data-generator:latest\n');
@@ -187,18 +177,7 @@ describe('aieffect build --run', () => {
     expect(JSON.parse(res.stdout)).toEqual({
       script: join(useCase, 'build_and_tag.sh'),
       project: 'mini_pipeline',
-      images: [
-        {
-          service: 'data-generator',
-          built: 'mini_pipeline-data-generator',
-          tagged: 'mini_pipeline-data-generator:latest',
-        },
-        {
-          service: 'report-generator',
-          built: 'registry.example.com/energy/report-generator:2.1',
-          tagged: 'mini_pipeline-report-generator:latest',
-        },
-      ],
+      images: miniPipelineImages,
       skipped: ['cache'],
       ran: true,
       next: [`aieffect export ${useCase} <output_dir>`],

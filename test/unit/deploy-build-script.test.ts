@@ -8,9 +8,10 @@ import { buildNextSteps, planBuild, renderBuildScript } from '../../src/deploy/b
 import { pointer } from '../../src/deploy/pointer.js';
 import { UserError } from '../../src/errors.js';
 import { createDockerStub } from '../helpers/docker-stub.js';
-import { repoRoot, tempDir } from '../helpers/cli.js';
+import { tempDir } from '../helpers/cli.js';
+import { miniPipelineDir, miniPipelineImages } from '../fixtures/deploy/mini-pipeline.js';
 
-const fixture = join(repoRoot, 'test', 'fixtures', 'deploy', 'mini_pipeline');
+const fixture = miniPipelineDir;
 
 let tmp: { dir: string; cleanup: () => void };
 beforeEach(() => (tmp = tempDir()));
@@ -23,18 +24,7 @@ describe('planBuild', () => {
       useCaseDir: fixture,
       composePath: join(fixture, 'docker-compose.yml'),
       project: 'mini_pipeline',
-      images: [
-        {
-          service: 'data-generator',
-          built: 'mini_pipeline-data-generator',
-          tagged: 'mini_pipeline-data-generator:latest',
-        },
-        {
-          service: 'report-generator',
-          built: 'registry.example.com/energy/report-generator:2.1',
-          tagged: 'mini_pipeline-report-generator:latest',
-        },
-      ],
+      images: miniPipelineImages,
       skipped: ['cache'],
       scriptPath: join(fixture, 'build_and_tag.sh'),
     });
