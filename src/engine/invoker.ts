@@ -107,23 +107,36 @@ export function callUnary(
     if (options.timeoutMs) callOptions.deadline = new Date(Date.now() + options.timeoutMs);
     let call: grpc.ClientUnaryCall;
     const onAbort = () => call.cancel();
+    // grpc-js reports a request it cannot serialize as INTERNAL; keep the encoder's reason to report it as ours.
+    let encodeError: Error | undefined;
+    const serialize = (value: Message): Buffer => {
+      try {
+        return method.requestSerialize(value);
+      } catch (err) {
+        encodeError = err as Error;
+        throw err;
+      }
+    };
+    const failed = (err: unknown) =>
+      encodeError
+        ? new CallFailure('INVALID_REQUEST', `cannot encode the request: ${encodeError.message.replace(/^\./, '')}`)
+        : toFailure(err);
     try {
       call = client.makeUnaryRequest<Message, Message>(
         method.path,
-        method.requestSerialize as (value: Message) => Buffer,
+        serialize,
         method.responseDeserialize as (value: Buffer) => Message,
         request,
         new grpc.Metadata(),
         callOptions,
         (err, response) => {
           options.signal?.removeEventListener('abort', onAbort);
-          if (err) reject(toFailure(err));
+          if (err) reject(failed(err));
           else resolve(response ?? {});
         },
       );
     } catch (err) {
-      // The request could not be serialized (a value of the wrong shape for its field).
-      reject(toFailure(err));
+      reject(failed(err));
       return;
     }
     options.signal?.addEventListener('abort', onAbort, { once: true });

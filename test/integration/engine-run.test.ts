@@ -5,9 +5,12 @@ import * as grpc from '@grpc/grpc-js';
 import getPort from 'get-port';
 import { executeRun, prepareRun, runFailure, type EngineEvent, type RunOptions } from '../../src/engine/index.js';
 import { UserError } from '../../src/errors.js';
+import { CallFailure, callUnary } from '../../src/engine/invoker.js';
+import { loadRuntimeProto, resolveOperation } from '../../src/proto/runtime.js';
+import { join } from 'node:path';
 import { tempDir } from '../helpers/cli.js';
 import { writePackage, type PackageSpec } from '../helpers/export-package.js';
-import { gate, grpcError, startServer, type Message, type TestServer } from '../helpers/grpc.js';
+import { gate, grpcError, protosDir, startServer, type Message, type TestServer } from '../helpers/grpc.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -424,6 +427,23 @@ describe('engine: failures', () => {
     expect(result.summary.error).toMatchObject({ node: 'hang:Echo', code: 'DEADLINE_EXCEEDED', attempts: 1 });
     expect(runFailure(result)!.message).toMatch(/^node "hang:Echo" failed: DEADLINE_EXCEEDED: Deadline exceeded/);
     expect(s.calls).toHaveLength(1);
+  });
+});
+
+describe('engine: requests that cannot be encoded', () => {
+  it("fails the node with INVALID_REQUEST and the encoder's reason, without calling the service", async () => {
+    const s = await server('echo.proto', { Echo: (req) => req });
+    const proto = loadRuntimeProto(join(protosDir, 'echo.proto'));
+    const { method } = resolveOperation(proto, 'n', 'Echo');
+    const client = new grpc.Client(s.address, grpc.credentials.createInsecure());
+    cleanups.push(() => client.close());
+    const err = (await callUnary(client, method, { trail: 'not a list' }).catch((e: unknown) => e)) as CallFailure;
+    expect(err).toBeInstanceOf(CallFailure);
+    expect([err.code, err.details]).toEqual([
+      'INVALID_REQUEST',
+      'cannot encode the request: echo.Payload.trail: array expected',
+    ]);
+    expect(s.calls).toHaveLength(0);
   });
 });
 
