@@ -4,7 +4,7 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { addressesFromFlags, engineFlags, runOptionsFromFlags } from '../cli/engine-flags.js';
-import { UserError } from '../errors.js';
+import type { UserError } from '../errors.js';
 import {
   executeRun,
   planOf,
@@ -15,13 +15,9 @@ import {
   type RunPlan,
   type RunResultDocument,
 } from '../engine/index.js';
-import { displayPath } from '../platform/read.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { onTerminationSignals, SIGNAL_EXIT, writeRunOutput, type HandledSignal } from '../cli/run-output.js';
 import { renderPlan } from '../ui/plan.js';
 import { createProgress, progressMode } from '../ui/progress.js';
-
-const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
-type HandledSignal = keyof typeof SIGNAL_EXIT;
 
 export default class Orchestrate extends BaseCommand {
   static override summary = 'Run the pipeline of an export package against its gRPC services.';
@@ -50,16 +46,12 @@ export default class Orchestrate extends BaseCommand {
 
     const controller = new AbortController();
     let received: HandledSignal | undefined;
-    const handlers = (Object.keys(SIGNAL_EXIT) as HandledSignal[]).map((name) => {
-      const handler = () => {
-        // A second signal does not wait for the calls to wind down.
-        if (received) process.exit(SIGNAL_EXIT[name]);
-        received = name;
-        this.note(`${name}: cancelling the calls in flight (again to quit at once)`);
-        controller.abort();
-      };
-      process.on(name, handler);
-      return () => process.off(name, handler);
+    const release = onTerminationSignals((name) => {
+      // A second signal does not wait for the calls to wind down.
+      if (received) process.exit(SIGNAL_EXIT[name]);
+      received = name;
+      this.note(`${name}: cancelling the calls in flight (again to quit at once)`);
+      controller.abort();
     });
 
     const progress = createProgress(progressMode({ json: this.jsonEnabled(), progress: flags.progress }));
@@ -70,11 +62,11 @@ export default class Orchestrate extends BaseCommand {
       await progress.done();
       document = runResultDocument(result);
       failure = runFailure(result);
-      if (flags.output) writeOutput(flags.output, document);
+      if (flags.output) writeRunOutput(flags.output, document);
       if (!this.jsonEnabled()) this.log(resultsText(result));
     } finally {
       await progress.done();
-      for (const off of handlers) off();
+      release();
     }
 
     if (received) {
@@ -82,25 +74,8 @@ export default class Orchestrate extends BaseCommand {
       this.note(`cancelled by ${received}: ${Object.keys(document.results).length} node(s) finished`);
       this.exit(SIGNAL_EXIT[received]);
     }
-    if (failure) {
-      // With --json the error object carries the partial results too.
-      throw new UserError(failure.code, failure.message, {
-        hint: failure.hint,
-        details: { ...failure.details, results: document.results, summary: document.summary },
-      });
-    }
+    // With --json the error object carries the partial results too (runFailure puts them in its details).
+    if (failure) throw failure;
     return document;
-  }
-}
-
-function writeOutput(path: string, document: RunResultDocument): void {
-  try {
-    writeFileAtomic(path, JSON.stringify(document, null, 2) + '\n');
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code ?? String(cause);
-    throw new UserError('OUTPUT_UNWRITABLE', `--output ${displayPath(path)}: cannot write (${code})`, {
-      hint: 'give a file path in a writable folder',
-      cause,
-    });
   }
 }

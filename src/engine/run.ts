@@ -9,6 +9,7 @@ import type { EngineEvent, EngineEventHandler, RunStatus } from './events.js';
 import { CallFailure, Channels, DEFAULT_BACKOFF, callWithRetry } from './invoker.js';
 import { waitForServices } from './readiness.js';
 import { buildRequest, unknownFields } from './request.js';
+import { jsonSafe } from './result.js';
 import { schedule, type Outcome } from './scheduler.js';
 import type {
   InitialInput,
@@ -118,7 +119,15 @@ export function runFailure(result: RunResult): UserError | undefined {
         : err.code === 'DEADLINE_EXCEEDED'
           ? 'the call took longer than --timeout'
           : "see the service's own logs for why it returned this status",
-    details: { node: err.node, status: err.code, details: err.message, attempts: err.attempts },
+    // The partial results travel with the error, so `--json` consumers get them in {"error": ...} too.
+    details: {
+      node: err.node,
+      status: err.code,
+      details: err.message,
+      attempts: err.attempts,
+      results: jsonSafe(result.results),
+      summary: result.summary,
+    },
   });
 }
 

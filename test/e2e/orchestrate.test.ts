@@ -6,7 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import getPort from 'get-port';
 import { assertSchema } from '../../src/schema/validate.js';
 import { listFiles, runCli, tempDir } from '../helpers/cli.js';
-import { writePackage } from '../helpers/export-package.js';
+import { chainNodes, oneAddress, writePackage } from '../helpers/export-package.js';
 import { grpcError, protosDir, startServer, type Message, type TestServer } from '../helpers/grpc.js';
 
 let server: TestServer;
@@ -32,14 +32,8 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 function chain(name = 'pkg'): string {
-  return writePackage(join(work.dir, name), {
-    name: 'chain',
-    nodes: [
-      { container: 'a', proto: 'echo.proto', operations: { Echo: ['b:Step'] } },
-      { container: 'b', proto: 'echo.proto', operations: { Step: [] } },
-    ],
-    addresses: { a: server.address, b: server.address },
-  });
+  const nodes = chainNodes('echo.proto', ['a:Echo', 'b:Step']);
+  return writePackage(join(work.dir, name), { name: 'chain', nodes, addresses: oneAddress(nodes, server.address) });
 }
 
 describe('aieffect orchestrate', () => {
@@ -143,13 +137,8 @@ describe('aieffect orchestrate: input errors (exact message, exit code, nothing 
 
   async function fails(args: string[], code: number, message: string, prepare?: (pkgDir: string) => void) {
     ({ dir, cleanup } = tempDir('aieffect-orch-err-'));
-    const pkgDir = writePackage(join(dir, 'pkg'), {
-      nodes: [
-        { container: 'a', proto: 'echo.proto', operations: { Echo: ['b:Step'] } },
-        { container: 'b', proto: 'echo.proto', operations: { Step: [] } },
-      ],
-      addresses: { a: server.address, b: server.address },
-    });
+    const nodes = chainNodes('echo.proto', ['a:Echo', 'b:Step']);
+    const pkgDir = writePackage(join(dir, 'pkg'), { nodes, addresses: oneAddress(nodes, server.address) });
     prepare?.(pkgDir);
     const before = listFiles(dir);
     const r = await runCli(['orchestrate', 'pkg', '-o', 'result.json', ...args], { cwd: dir });

@@ -61,3 +61,16 @@ export function writePackage(dir: string, spec: PackageSpec): string {
   for (const n of spec.nodes) copyFileSync(join(protosDir, n.proto), join(dir, 'microservice', `${n.container}.proto`));
   return dir;
 }
+
+/** A linear pipeline of one proto: each `container:operation` feeds the next. */
+export function chainNodes(proto: string, ids: string[]): PackageNode[] {
+  return ids.map((id, i) => {
+    const [container, operation] = id.split(':') as [string, string];
+    return { container, proto, operations: { [operation]: i + 1 < ids.length ? [ids[i + 1]!] : [] } };
+  });
+}
+
+/** Every container of `nodes` at one address (one test server answering them all). */
+export function oneAddress(nodes: PackageNode[], address: string): Record<string, string> {
+  return Object.fromEntries(nodes.map((n) => [n.container, address]));
+}

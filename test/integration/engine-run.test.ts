@@ -9,7 +9,7 @@ import { CallFailure, callUnary } from '../../src/engine/invoker.js';
 import { loadRuntimeProto, resolveOperation } from '../../src/proto/runtime.js';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/cli.js';
-import { writePackage, type PackageSpec } from '../helpers/export-package.js';
+import { chainNodes, oneAddress, writePackage, type PackageSpec } from '../helpers/export-package.js';
 import { gate, grpcError, protosDir, startServer, type Message, type TestServer } from '../helpers/grpc.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -53,11 +53,7 @@ describe('engine: a linear chain', () => {
     const s = await server('echo.proto', { Echo: step('a'), Step: step('b') });
     const s2 = await server('echo.proto', { Step: step('c') });
     const dir = pkg({
-      nodes: [
-        { container: 'a1', proto: 'echo.proto', operations: { Echo: ['b1:Step'] } },
-        { container: 'b1', proto: 'echo.proto', operations: { Step: ['c1:Step'] } },
-        { container: 'c1', proto: 'echo.proto', operations: { Step: [] } },
-      ],
+      nodes: chainNodes('echo.proto', ['a1:Echo', 'b1:Step', 'c1:Step']),
       addresses: { a1: s.address, b1: s.address, c1: s2.address },
     });
     const { result, events } = await run(dir, { input: { all: { data: 'x', seq: 5 } } });
@@ -182,14 +178,8 @@ describe('engine: pass-through vs name mapping', () => {
       Price: (req) => ({ id: req.id, total: 12.5, quantity: req.quantity, note: 'gift', tags: ['a'] }),
       Bill: (req) => ({ ...req, currency: 'EUR' }),
     });
-    const dir = pkg({
-      nodes: [
-        { container: 'placer', proto: 'shop.proto', operations: { Place: ['pricer:Price'] } },
-        { container: 'pricer', proto: 'shop.proto', operations: { Price: ['biller:Bill'] } },
-        { container: 'biller', proto: 'shop.proto', operations: { Bill: [] } },
-      ],
-      addresses: { placer: s.address, pricer: s.address, biller: s.address },
-    });
+    const nodes = chainNodes('shop.proto', ['placer:Place', 'pricer:Price', 'biller:Bill']);
+    const dir = pkg({ nodes, addresses: oneAddress(nodes, s.address) });
     const { result, prepared, events } = await run(dir, { input: { all: { id: 'x', quantity: '3', kind: 'FOOD' } } });
     expect(prepared.links).toEqual([
       {
@@ -302,14 +292,8 @@ describe('engine: failures', () => {
         throw grpcError(grpc.status.INVALID_ARGUMENT, 'seq must be even');
       },
     });
-    const dir = pkg({
-      nodes: [
-        { container: 'a', proto: 'echo.proto', operations: { Echo: ['b:Step'] } },
-        { container: 'b', proto: 'echo.proto', operations: { Step: ['c:Echo'] } },
-        { container: 'c', proto: 'echo.proto', operations: { Echo: [] } },
-      ],
-      addresses: { a: s.address, b: s.address, c: s.address },
-    });
+    const nodes = chainNodes('echo.proto', ['a:Echo', 'b:Step', 'c:Echo']);
+    const dir = pkg({ nodes, addresses: oneAddress(nodes, s.address) });
     const { result, events } = await run(dir);
     expect(result.summary.status).toBe('failed');
     expect(Object.keys(result.results)).toEqual(['a:Echo']);
@@ -460,14 +444,8 @@ describe('engine: cancellation', () => {
         return req;
       },
     });
-    const dir = pkg({
-      nodes: [
-        { container: 'a', proto: 'echo.proto', operations: { Echo: ['b:Step'] } },
-        { container: 'b', proto: 'echo.proto', operations: { Step: ['c:Echo'] } },
-        { container: 'c', proto: 'echo.proto', operations: { Echo: [] } },
-      ],
-      addresses: { a: s.address, b: s.address, c: s.address },
-    });
+    const nodes = chainNodes('echo.proto', ['a:Echo', 'b:Step', 'c:Echo']);
+    const dir = pkg({ nodes, addresses: oneAddress(nodes, s.address) });
     const { result, events } = await run(dir, { signal: controller.signal });
     expect(result.summary.status).toBe('cancelled');
     expect(Object.keys(result.results)).toEqual(['a:Echo']);

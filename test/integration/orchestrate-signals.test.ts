@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assertSchema } from '../../src/schema/validate.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { writePackage } from '../helpers/export-package.js';
+import { chainNodes, oneAddress, writePackage } from '../helpers/export-package.js';
 import { gate, startServer, type TestServer } from '../helpers/grpc.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -31,14 +31,8 @@ async function interrupted(signal: 'SIGINT' | 'SIGTERM') {
   );
   const { dir, cleanup } = tempDir('aieffect-signal-');
   cleanups.push(cleanup);
-  writePackage(join(dir, 'pkg'), {
-    nodes: [
-      { container: 'a', proto: 'echo.proto', operations: { Echo: ['b:Step'] } },
-      { container: 'b', proto: 'echo.proto', operations: { Step: ['c:Echo'] } },
-      { container: 'c', proto: 'echo.proto', operations: { Echo: [] } },
-    ],
-    addresses: { a: server.address, b: server.address, c: server.address },
-  });
+  const nodes = chainNodes('echo.proto', ['a:Echo', 'b:Step', 'c:Echo']);
+  writePackage(join(dir, 'pkg'), { nodes, addresses: oneAddress(nodes, server.address) });
   const r = await runCli(['orchestrate', 'pkg', '-i', '{"data":"go"}', '-o', 'partial.json'], {
     cwd: dir,
     onSpawn: (p) => (pid = p),

@@ -4,18 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAddressFlags, parseInputFlags } from '../../src/engine/input.js';
 import { parseDuration } from '../../src/cli/engine-flags.js';
-import { UserError } from '../../src/errors.js';
+import { userError } from '../helpers/user-error.js';
 import { tempDir } from '../helpers/cli.js';
-
-function error(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('parseInputFlags', () => {
   it('reads JSON for every start node and node=JSON for one, merging repeats', () => {
@@ -38,13 +28,13 @@ describe('parseInputFlags', () => {
   });
 
   it('reports invalid JSON with line and column as a usage error', () => {
-    const e = error(() => parseInputFlags(['g={"a": ]']));
+    const e = userError(() => parseInputFlags(['g={"a": ]']));
     expect(e.message).toBe('--input g: invalid JSON at line 1, column 7: unexpected "]"');
     expect(e.exit).toBe(2);
   });
 
   it('requires an object', () => {
-    const e = error(() => parseInputFlags(['[1, 2]']));
+    const e = userError(() => parseInputFlags(['[1, 2]']));
     expect(e.message).toBe("--input: expected a JSON object (the request's fields by name)");
     expect(e.exit).toBe(2);
   });
@@ -52,7 +42,7 @@ describe('parseInputFlags', () => {
   it('names a missing @file', () => {
     const { dir, cleanup } = tempDir();
     try {
-      const e = error(() => parseInputFlags(['@nope.json'], dir));
+      const e = userError(() => parseInputFlags(['@nope.json'], dir));
       expect(e.message).toBe('nope.json: file not found');
       expect(e.exit).toBe(1);
     } finally {
@@ -64,7 +54,7 @@ describe('parseInputFlags', () => {
     const { dir, cleanup } = tempDir();
     try {
       writeFileSync(join(dir, 'bad.json'), '{\n  "a": 1,\n}');
-      expect(error(() => parseInputFlags(['@bad.json'], dir)).message).toBe(
+      expect(userError(() => parseInputFlags(['@bad.json'], dir)).message).toBe(
         'bad.json: invalid JSON at line 3, column 1: unexpected "}", expected a property name in double quotes',
       );
     } finally {
@@ -82,10 +72,12 @@ describe('parseAddressFlags', () => {
   });
 
   it('rejects values without a container or a port', () => {
-    expect(error(() => parseAddressFlags(['localhost:50051'])).message).toBe(
+    expect(userError(() => parseAddressFlags(['localhost:50051'])).message).toBe(
       '--address localhost:50051: expected container=host:port',
     );
-    expect(error(() => parseAddressFlags(['a=host:70000'])).message).toBe('--address a: "host:70000" is not host:port');
+    expect(userError(() => parseAddressFlags(['a=host:70000'])).message).toBe(
+      '--address a: "host:70000" is not host:port',
+    );
   });
 });
 

@@ -3,7 +3,7 @@ import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { prepareRun } from '../../src/engine/index.js';
-import { UserError } from '../../src/errors.js';
+import { userError } from '../helpers/user-error.js';
 import { tempDir } from '../helpers/cli.js';
 import { writePackage, type PackageSpec } from '../helpers/export-package.js';
 import { protosDir } from '../helpers/grpc.js';
@@ -23,18 +23,8 @@ function pkg(spec: Partial<PackageSpec> = {}): string {
   });
 }
 
-function error(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-}
-
 /** Messages name files relative to the working directory when inside it; the temp dir is not, so strip it. */
-const rel = (dir: string, e: UserError) => e.message.split(dir + '/').join('');
+const rel = (dir: string, e: { message: string }) => e.message.split(dir + '/').join('');
 
 describe('prepareRun', () => {
   it('resolves nodes, addresses (dockerinfo or overrides) and links', () => {
@@ -77,7 +67,7 @@ describe('prepareRun', () => {
   it('names a missing proto', () => {
     const dir = pkg();
     rmSync(join(dir, 'microservice/b.proto'));
-    const e = error(() => prepareRun(dir));
+    const e = userError(() => prepareRun(dir));
     expect(rel(dir, e)).toBe('microservice/b.proto: file not found');
     expect(e.code).toBe('PROTO_INVALID');
   });
@@ -88,7 +78,7 @@ describe('prepareRun', () => {
     expect(
       rel(
         dir,
-        error(() => prepareRun(dir)),
+        userError(() => prepareRun(dir)),
       ),
     ).toBe("microservice/b.proto: invalid proto at line 4: illegal token 'name', '=' expected");
   });
@@ -99,7 +89,7 @@ describe('prepareRun', () => {
     expect(
       rel(
         dir,
-        error(() => prepareRun(dir)),
+        userError(() => prepareRun(dir)),
       ),
     ).toBe('microservice/b.proto: cannot read imported file microservice/gone.proto');
   });
@@ -109,7 +99,7 @@ describe('prepareRun', () => {
       nodes: [{ container: 'a', proto: 'echo.proto', operations: { Nope: [] } }],
       addresses: { a: 'h:1' },
     });
-    const e = error(() => prepareRun(dir));
+    const e = userError(() => prepareRun(dir));
     expect(rel(dir, e)).toBe(
       'node "a:Nope": operation "Nope" is not an rpc of microservice/a.proto, which offers echo.Echo(Echo, Step)',
     );
@@ -124,21 +114,21 @@ describe('prepareRun', () => {
     expect(
       rel(
         dir,
-        error(() => prepareRun(dir)),
+        userError(() => prepareRun(dir)),
       ),
     ).toBe('node "a:Go": operation "Go" is an rpc of 2 services in microservice/a.proto: twice.A, twice.B');
   });
 
   it('names a container without an address', () => {
     const dir = pkg({ addresses: { a: 'h:1' } });
-    const e = error(() => prepareRun(dir));
+    const e = userError(() => prepareRun(dir));
     expect(rel(dir, e)).toBe('dockerinfo.json: no entry for container "b"');
     expect(e.hint).toBe('add it to docker_info_list, or pass --address b=host:port');
   });
 
   it('refuses an --address for a container the blueprint does not have', () => {
     const dir = pkg();
-    const e = error(() => prepareRun(dir, { addresses: { zz: 'h:1' } }));
+    const e = userError(() => prepareRun(dir, { addresses: { zz: 'h:1' } }));
     expect(e.message).toBe('--address zz: "zz" is not a container of the blueprint (containers: a, b)');
     expect(e.exit).toBe(2);
   });
@@ -153,7 +143,7 @@ describe('prepareRun', () => {
     expect(
       rel(
         dir,
-        error(() => prepareRun(dir)),
+        userError(() => prepareRun(dir)),
       ),
     ).toBe('blueprint.json: the pipeline has a cycle: a:Echo -> b:Step -> a:Echo');
   });

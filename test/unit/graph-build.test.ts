@@ -1,7 +1,7 @@
 // Blueprint -> PipelineGraph: nodes, edges, start nodes, levels, and the errors that name their culprits.
 import { describe, expect, it } from 'vitest';
 import { buildPipelineGraph } from '../../src/graph/index.js';
-import { UserError } from '../../src/errors.js';
+import { userError } from '../helpers/user-error.js';
 import type { Blueprint } from '../../src/platform/types.js';
 
 /** A blueprint from `container: {operation: [targets]}`. */
@@ -18,16 +18,6 @@ function bp(spec: Record<string, Record<string, string[]>>): Blueprint {
       })),
     })),
   };
-}
-
-function error(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
 }
 
 describe('buildPipelineGraph', () => {
@@ -69,7 +59,7 @@ describe('buildPipelineGraph', () => {
   });
 
   it('names a cycle in order, from its first node in the blueprint', () => {
-    const e = error(() =>
+    const e = userError(() =>
       buildPipelineGraph(bp({ s: { S: ['a:A'] }, a: { A: ['b:B'] }, b: { B: ['c:C'] }, c: { C: ['a:A'] } })),
     );
     expect(e.code).toBe('GRAPH_CYCLE');
@@ -78,7 +68,7 @@ describe('buildPipelineGraph', () => {
   });
 
   it('names a self-loop', () => {
-    const e = error(() => buildPipelineGraph(bp({ a: { A: ['a:A'] } }), 'pkg/blueprint.json'));
+    const e = userError(() => buildPipelineGraph(bp({ a: { A: ['a:A'] } }), 'pkg/blueprint.json'));
     expect(e.message).toBe('pkg/blueprint.json: the pipeline has a cycle: a:A -> a:A');
   });
 
@@ -88,7 +78,7 @@ describe('buildPipelineGraph', () => {
   });
 
   it('reports a link to an unknown container, naming the place and the nodes', () => {
-    const e = error(() => buildPipelineGraph(bp({ a: { A: ['nope:X'] }, b: { B: [] } })));
+    const e = userError(() => buildPipelineGraph(bp({ a: { A: ['nope:X'] }, b: { B: [] } })));
     expect(e.message).toBe(
       'blueprint.json /nodes/0/operation_signature_list/0/connected_to/0: container "nope" is not a node of the blueprint (nodes: a, b)',
     );
@@ -96,7 +86,7 @@ describe('buildPipelineGraph', () => {
   });
 
   it('reports a link to an unknown operation, naming what the container has', () => {
-    const e = error(() => buildPipelineGraph(bp({ a: { A: ['b:Nope'] }, b: { B: [], C: [] } })));
+    const e = userError(() => buildPipelineGraph(bp({ a: { A: ['b:Nope'] }, b: { B: [], C: [] } })));
     expect(e.message).toBe(
       'blueprint.json /nodes/0/operation_signature_list/0/connected_to/0: operation "Nope" is not an operation of container "b" (it has: B, C)',
     );
@@ -105,14 +95,14 @@ describe('buildPipelineGraph', () => {
   it('reports an operation listed twice in one container', () => {
     const blueprint = bp({ a: { A: [] } });
     blueprint.nodes[0]!.operation_signature_list.push({ operation_signature: { operation_name: 'A' } });
-    const e = error(() => buildPipelineGraph(blueprint));
+    const e = userError(() => buildPipelineGraph(blueprint));
     expect(e.message).toBe(
       'blueprint.json /nodes/0/operation_signature_list/1: operation "A" appears twice in container "a"',
     );
   });
 
   it('reports a blueprint without operations', () => {
-    expect(error(() => buildPipelineGraph({ nodes: [] })).message).toBe(
+    expect(userError(() => buildPipelineGraph({ nodes: [] })).message).toBe(
       'blueprint.json: the blueprint has no operations to run',
     );
   });
