@@ -379,7 +379,10 @@ export function composeDocument(plan: ComposePlan): Record<string, unknown> {
       restart: 'no',
     };
   }
-  return { services, networks: { [NETWORK]: { driver: 'bridge' } } };
+  // The network keeps its own name instead of Compose's <project>_ai-effect-pipeline, so an orchestrator started by
+  // hand (`docker run --network ai-effect-pipeline`, as Dockerfile.orchestrator shows) joins it. Container names are
+  // fixed too, so two deployments on one host clash either way.
+  return { services, networks: { [NETWORK]: { name: NETWORK, driver: 'bridge' } } };
 }
 
 /** The text of docker-compose.yml: a fixed header, then js-yaml's rendering of the document. */

@@ -4,7 +4,7 @@
 // field by field after parsing; every error leaves nothing behind.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import yaml from 'js-yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expectGolden } from '../golden/golden.js';
@@ -102,7 +102,7 @@ describe('aieffect compose on the Graphene sample', () => {
         restart: 'unless-stopped',
       });
     });
-    expect(doc.networks).toEqual({ 'ai-effect-pipeline': { driver: 'bridge' } });
+    expect(doc.networks).toEqual({ 'ai-effect-pipeline': { name: 'ai-effect-pipeline', driver: 'bridge' } });
 
     const normalized = composeAccepts(file);
     expect(normalized.services['sudoku-gui-stream1']!.ports).toEqual([{ published: 50053, target: 8001 }]);
@@ -147,6 +147,25 @@ describe('aieffect compose on the Graphene sample', () => {
     expect(normalized.services.orchestrator!.restart).toBe('no');
     expect(normalized.services.orchestrator!.build).toEqual({
       context: join(tmp.dir, 'orchestrator'),
+      dockerfile: 'Dockerfile.orchestrator',
+    });
+  });
+
+  it('with --orchestrator-path at this repository: built from its Dockerfile.orchestrator', async () => {
+    const res = await runCli(
+      ['compose', 'export', '--orchestrator-path', repoRoot, '--output', 'deploy/docker-compose.yml'],
+      {
+        cwd: tmp.dir,
+      },
+    );
+    expect(res.code).toBe(0);
+    const file = join(tmp.dir, 'deploy', 'docker-compose.yml');
+    expect(readCompose(file).services.orchestrator!.build).toEqual({
+      context: relative(join(tmp.dir, 'deploy'), repoRoot),
+      dockerfile: 'Dockerfile.orchestrator',
+    });
+    expect(composeAccepts(file).services.orchestrator!.build).toEqual({
+      context: resolve(repoRoot),
       dockerfile: 'Dockerfile.orchestrator',
     });
   });
