@@ -99,13 +99,24 @@ function usage(code: string, message: string, hint: string): UserError {
 }
 
 /** Resolves and checks the command-line side: output path, base port, orchestrator source. */
-function checkOptions(pkg: ExportPackage, options: ComposeOptions): { outputPath: string; basePort: number } {
+function checkOptions(
+  pkg: ExportPackage,
+  options: ComposeOptions,
+): { outputPath: string; dataDir: string; basePort: number } {
   const outputPath = resolve(options.output ?? join(pkg.dir, COMPOSE_OUTPUT));
   if (existsSync(outputPath) && statSync(outputPath).isDirectory()) {
     throw usage(
       'OUTPUT_IS_DIRECTORY',
       `--output ${displayPath(outputPath)}: is a directory`,
       `give a file name, e.g. --output ${displayPath(join(outputPath, COMPOSE_OUTPUT))}`,
+    );
+  }
+  const dataDir = join(dirname(outputPath), 'data');
+  if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) {
+    throw new UserError(
+      'DATA_NOT_DIRECTORY',
+      `${displayPath(dataDir)}: exists and is not a directory; every service mounts it at ${DATA_MOUNT}`,
+      { file: displayPath(dataDir), hint: 'move that file away, or write the compose file elsewhere with --output' },
     );
   }
   const basePort = options.basePort ?? DEFAULT_BASE_PORT;
@@ -140,7 +151,7 @@ function checkOptions(pkg: ExportPackage, options: ComposeOptions): { outputPath
       );
     }
   }
-  return { outputPath, basePort };
+  return { outputPath, dataDir, basePort };
 }
 
 /**
@@ -150,7 +161,7 @@ function checkOptions(pkg: ExportPackage, options: ComposeOptions): { outputPath
  * without Dockerfile.orchestrator, and a node named like the orchestrator service.
  */
 export function planCompose(pkg: ExportPackage, options: ComposeOptions = {}): ComposePlan {
-  const { outputPath, basePort } = checkOptions(pkg, options);
+  const { outputPath, dataDir, basePort } = checkOptions(pkg, options);
   const outDir = dirname(outputPath);
   const blueprintLabel = displayPath(join(pkg.dir, BLUEPRINT_FILE));
   const dockerinfoLabel = displayPath(join(pkg.dir, DOCKERINFO_FILE));
@@ -333,7 +344,7 @@ export function planCompose(pkg: ExportPackage, options: ComposeOptions = {}): C
         : { image: options.orchestrator.image, command };
   }
 
-  return { exportDir: pkg.dir, outputPath, dataDir: join(outDir, 'data'), basePort, services, orchestrator, notes };
+  return { exportDir: pkg.dir, outputPath, dataDir, basePort, services, orchestrator, notes };
 }
 
 /** The plan with `service_healthy` for the services whose image is known to define a HEALTHCHECK. */

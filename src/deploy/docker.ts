@@ -7,7 +7,9 @@ import { delimiter, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { displayPath } from '../platform/read.js';
 
-/** The `docker` executable on PATH, or undefined. */
+const INSPECT_CONCURRENCY = 4;
+
+/** The executable `name` on PATH (e.g. docker), or undefined. */
 export function findExecutable(name: string, path = process.env.PATH ?? ''): string | undefined {
   for (const dir of path.split(delimiter)) {
     if (dir === '') continue;
@@ -124,14 +126,17 @@ export function runScript(scriptPath: string, cwd: string): Promise<void> {
  * missing locally counts as having none. Returns the images that have one.
  */
 export async function imagesWithHealthcheck(docker: string, images: readonly string[]): Promise<Set<string>> {
-  const unique = [...new Set(images)].sort();
-  const answers = await Promise.all(
-    unique.map(async (image) => {
+  const queue = [...new Set(images)].sort();
+  const healthy = new Set<string>();
+  // A few docker processes at a time: one per image at once would swamp a small machine on a large pipeline.
+  const worker = async (): Promise<void> => {
+    for (let image = queue.shift(); image !== undefined; image = queue.shift()) {
       const res = await capture(docker, ['image', 'inspect', '--format', '{{json .Config.Healthcheck}}', image]);
-      return { image, healthy: res.code === 0 && hasHealthcheck(res.stdout) };
-    }),
-  );
-  return new Set(answers.filter((a) => a.healthy).map((a) => a.image));
+      if (res.code === 0 && hasHealthcheck(res.stdout)) healthy.add(image);
+    }
+  };
+  await Promise.all(Array.from({ length: INSPECT_CONCURRENCY }, worker));
+  return healthy;
 }
 
 /** Whether `docker image inspect --format '{{json .Config.Healthcheck}}'` output describes an active HEALTHCHECK. */

@@ -174,6 +174,17 @@ describe('planCompose: ports, paths, output', () => {
     expect(doc.services.a1!.volumes).toEqual(['./data:/app/data']);
   });
 
+  it('a file named data where the data folder goes is refused before anything is written', () => {
+    const out = join(orchestratorDir, 'deploy');
+    mkdirSync(out);
+    writeFileSync(join(out, 'data'), 'not a folder');
+    const err = thrown(() => planCompose(three, { output: join(out, 'docker-compose.yml') }));
+    expect(err.code).toBe('DATA_NOT_DIRECTORY');
+    expect(err.message).toBe(
+      `${join(out, 'data')}: exists and is not a directory; every service mounts it at /app/data`,
+    );
+  });
+
   it('a blueprint without nodes has nothing to deploy', () => {
     const err = thrown(() => planCompose(pkg([], [])));
     expect(err.code).toBe('NO_NODES');
