@@ -134,17 +134,43 @@ function exitedError(entry: Entry, exit: ExitInfo, phase: 'start' | 'run'): User
   );
 }
 
-function notReadyError(entry: Entry, readiness: Readiness, timeoutMs: number): UserError {
-  const why =
-    readiness.state === 'connecting'
-      ? `no gRPC server answered on ${entry.info.address}`
-      : `its health status is ${readiness.status}`;
+function whyNotReady(info: LocalServiceInfo, readiness: Readiness): string {
+  return readiness.state === 'connecting'
+    ? `no gRPC server answered on ${info.address}`
+    : `its health status is ${readiness.status}`;
+}
+
+/**
+ * Thrown when services were not ready in time: all of them in one message (under load, several may still be
+ * starting), details for the first, plus `not_ready` with each one's output.
+ */
+function notReadyError(pending: { entry: Entry; readiness: Readiness }[], timeoutMs: number): UserError {
+  const [first, ...others] = pending;
+  const within = `within ${seconds(timeoutMs)}`;
+  const message =
+    others.length === 0
+      ? `service "${first!.entry.info.service}" was not ready ${within}: ${whyNotReady(first!.entry.info, first!.readiness)}`
+      : `services not ready ${within}: ${pending.map((p) => `"${p.entry.info.service}" (${whyNotReady(p.entry.info, p.readiness)})`).join(', ')}`;
   return serviceError(
     'SERVICE_NOT_READY',
-    `service "${entry.info.service}" was not ready within ${seconds(timeoutMs)}: ${why}`,
-    entry,
+    message,
+    first!.entry,
     'a service must listen on the port in GRPC_PORT and report SERVING on the gRPC health service (if it has one); --wait-timeout waits longer',
-    { address: entry.info.address, readiness },
+    {
+      address: first!.entry.info.address,
+      readiness: first!.readiness,
+      ...(others.length === 0
+        ? {}
+        : {
+            not_ready: pending.map((p) => ({
+              service: p.entry.info.service,
+              container: p.entry.info.container,
+              address: p.entry.info.address,
+              readiness: p.readiness,
+              output: p.entry.proc.tail.get(),
+            })),
+          }),
+    },
   );
 }
 
@@ -200,31 +226,26 @@ export class LocalServices {
   }
 }
 
-type Waited = { entry: Entry; outcome: 'ready'; via: ReadyVia } | { entry: Entry; outcome: 'failed'; error: UserError };
+type Waited =
+  | { entry: Entry; outcome: 'ready'; via: ReadyVia }
+  | { entry: Entry; outcome: 'exited'; exit: ExitInfo }
+  /** The wait was ended from outside: the timeout, another service's failure, or Ctrl-C. */
+  | { entry: Entry; outcome: 'stopped'; readiness: Readiness };
 
-/** Waits for one service: ready, or the error of its exit or of the timeout; undefined when `cancel` aborted. */
-async function waitForService(entry: Entry, options: StartOptions, cancel: AbortSignal): Promise<Waited | undefined> {
+/** Waits for one service until it is ready, its process exits, or `cancel` aborts. */
+async function waitForService(entry: Entry, cancel: AbortSignal): Promise<Waited> {
   const stop = new AbortController();
   let readiness: Readiness = { state: 'connecting' };
-  let failure: UserError | undefined;
   const onCancel = () => stop.abort();
   cancel.addEventListener('abort', onCancel, { once: true });
-  const timer = setTimeout(() => {
-    failure ??= notReadyError(entry, readiness, options.readyTimeoutMs);
-    stop.abort();
-  }, options.readyTimeoutMs);
-  void entry.proc.exited.then((exit) => {
-    failure ??= exitedError(entry, exit, 'start');
-    stop.abort();
-  });
+  void entry.proc.exited.then(() => stop.abort());
   try {
     const via = await waitUntilReady(entry.info.address, stop.signal, (r) => (readiness = r));
     // A process that answered but exited at the same moment is not ready.
-    if (via && !entry.proc.exit) return { entry, outcome: 'ready', via };
-    if (entry.proc.exit) failure ??= exitedError(entry, entry.proc.exit, 'start');
-    return failure ? { entry, outcome: 'failed', error: failure } : undefined;
+    if (entry.proc.exit) return { entry, outcome: 'exited', exit: entry.proc.exit };
+    if (via) return { entry, outcome: 'ready', via };
+    return { entry, outcome: 'stopped', readiness };
   } finally {
-    clearTimeout(timer);
     cancel.removeEventListener('abort', onCancel);
   }
 }
@@ -242,7 +263,9 @@ export async function startLocalServices(specs: LocalServiceSpec[], options: Sta
     await services.stop();
     throw error;
   };
+  const cancelled = () => new UserError('CANCELLED', 'cancelled while starting the services');
   for (const spec of withPorts) {
+    if (options.signal?.aborted) return failAll(cancelled());
     const address = `${LOCAL_HOST}:${spec.port}`;
     let proc: ServiceProcess;
     try {
@@ -283,37 +306,50 @@ export async function startLocalServices(specs: LocalServiceSpec[], options: Sta
   }
 
   const started = Date.now();
-  // The first failure (or Ctrl-C) ends every other wait at once: there is no point in waiting for the rest.
+  // The first failure, the timeout or Ctrl-C ends every other wait at once.
   const cancel = new AbortController();
   const onSignal = () => cancel.abort();
+  if (options.signal?.aborted) return failAll(cancelled());
   options.signal?.addEventListener('abort', onSignal, { once: true });
-  let firstFailure: UserError | undefined;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    cancel.abort();
+  }, options.readyTimeoutMs);
+  let firstExit: UserError | undefined;
+  let waited: Waited[];
   try {
-    await Promise.all(
+    waited = await Promise.all(
       entries.map(async (entry) => {
-        const waited = await waitForService(entry, options, cancel.signal);
-        if (waited?.outcome === 'ready') {
+        const w = await waitForService(entry, cancel.signal);
+        if (w.outcome === 'ready') {
           options.onEvent?.({
             type: 'service-ready',
             at: Date.now(),
             service: entry.info.service,
             container: entry.info.container,
             address: entry.info.address,
-            via: waited.via,
+            via: w.via,
             durationMs: Date.now() - started,
           });
-        } else if (waited?.outcome === 'failed') {
-          firstFailure ??= waited.error;
+        } else if (w.outcome === 'exited') {
+          firstExit ??= exitedError(entry, w.exit, 'start');
           cancel.abort();
         }
+        return w;
       }),
     );
   } finally {
+    clearTimeout(timer);
     options.signal?.removeEventListener('abort', onSignal);
   }
-  if (firstFailure) return failAll(firstFailure);
-  if (options.signal?.aborted) {
-    return failAll(new UserError('CANCELLED', 'cancelled while starting the services'));
+  if (firstExit) return failAll(firstExit);
+  if (options.signal?.aborted) return failAll(cancelled());
+  if (timedOut) {
+    const pending = waited.flatMap((w) =>
+      w.outcome === 'stopped' ? [{ entry: w.entry, readiness: w.readiness }] : [],
+    );
+    if (pending.length > 0) return failAll(notReadyError(pending, options.readyTimeoutMs));
   }
   return services;
 }
