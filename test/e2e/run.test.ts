@@ -439,7 +439,7 @@ describe('aieffect run: a Python service next to a TypeScript one', () => {
     expect(r.stderr).toContain('run succeeded in ');
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^launch statistics pid \d+, 127\.0\.0\.1:\d+: "\$\{PYTHON:-python3\}" server\.py$/m);
-    expect(r.stderr).toMatch(/^up     statistics health SERVING after /m);
+    expect(r.stderr).toMatch(/^up {5}statistics health SERVING after /m);
     const results = JSON.parse(r.stdout) as Record<string, Record<string, unknown>>;
     expect(results['sensor_source1:ReadSensors']).toEqual({
       file_path: 'readings.csv',
