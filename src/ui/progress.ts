@@ -27,7 +27,10 @@ type Task = ListrTask<unknown, typeof StderrTreeRenderer, typeof SimpleRenderer>
 export type ProgressMode = 'tree' | 'plain' | 'none';
 
 /** The tree needs a terminal on stderr; --json or --no-progress print nothing. */
-export function progressMode(flags: { json: boolean; progress: boolean }, stream = process.stderr): ProgressMode {
+export function progressMode(
+  flags: { json: boolean; progress: boolean },
+  stream: { isTTY?: boolean } = process.stderr,
+): ProgressMode {
   if (flags.json || !flags.progress) return 'none';
   return stream.isTTY && process.env.TERM !== 'dumb' ? 'tree' : 'plain';
 }

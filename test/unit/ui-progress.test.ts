@@ -6,8 +6,8 @@ import { renderPlan } from '../../src/ui/plan.js';
 
 describe('progressMode', () => {
   it('prints nothing with --json or --no-progress, a tree on a terminal, lines otherwise', () => {
-    const tty = { isTTY: true } as NodeJS.WriteStream;
-    const pipe = { isTTY: false } as NodeJS.WriteStream;
+    const tty = { isTTY: true };
+    const pipe = { isTTY: false };
     expect(progressMode({ json: true, progress: true }, tty)).toBe('none');
     expect(progressMode({ json: false, progress: false }, tty)).toBe('none');
     expect(progressMode({ json: false, progress: true }, pipe)).toBe('plain');
