@@ -1,7 +1,7 @@
 // `aieffect run <use_case_dir>`: a use case end to end on this machine, no Docker. Parses flags, calls
 // runUseCaseLocally (src/local), renders its events and the results; SIGINT/SIGTERM stop the services and cancel the
 // run (exit 130/143), and with --keep-running the services stay up until then.
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags, type Interfaces } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { addressesFromFlags, engineFlags, runOptionsFromFlags } from '../cli/engine-flags.js';
 import { UserError, isUserError } from '../errors.js';
@@ -72,39 +72,65 @@ export default class Run extends BaseCommand {
       process.on(name, handler);
       return () => process.off(name, handler);
     });
+    try {
+      return await this.runWith(args.use_case_dir, flags, controller.signal, {
+        received: () => received,
+        waitForSignal: () => new Promise<void>((resolve) => (waitForStop = resolve)),
+      });
+    } finally {
+      for (const off of handlers) off();
+    }
+  }
 
+  private async runWith(
+    useCaseDir: string,
+    flags: Interfaces.InferredFlags<typeof Run.flags>,
+    signal: AbortSignal,
+    signals: { received: () => HandledSignal | undefined; waitForSignal: () => Promise<void> },
+  ): Promise<LocalRunDocument> {
     const mode = progressMode({ json: this.jsonEnabled(), progress: flags.progress });
     // Service output lines would tear the task tree apart: with --logs, progress is plain lines.
-    const progress = createProgress(mode === 'tree' && flags.logs ? 'plain' : mode);
+    const effective = mode === 'tree' && flags.logs ? 'plain' : mode;
+    const progress = createProgress(effective);
+    // While the task tree is drawn, our own lines wait: written in between, they would land above its last frame.
+    let treeDrawing = false;
+    const held: string[] = [];
     const say = (line: string) => {
-      if (mode !== 'none') process.stderr.write(line + '\n');
+      if (mode === 'none') return;
+      if (treeDrawing) held.push(line);
+      else process.stderr.write(line + '\n');
+    };
+    const progressDone = async () => {
+      await progress.done();
+      treeDrawing = false;
+      for (const line of held.splice(0)) process.stderr.write(line + '\n');
     };
     let forwardOutput = flags.logs && !this.jsonEnabled();
 
     let local: LocalRun;
     try {
-      local = await runUseCaseLocally(args.use_case_dir, {
+      local = await runUseCaseLocally(useCaseDir, {
         dataDir: flags['data-dir'],
         addresses: addressesFromFlags(flags),
-        run: runOptionsFromFlags(flags, controller.signal),
+        run: runOptionsFromFlags(flags, signal),
         keepRunning: flags['keep-running'],
         onLocalEvent: (event) => say(describeLocalEvent(event)),
-        onEngineEvent: progress.onEvent,
+        onEngineEvent: (event) => {
+          if (event.type === 'run-started' && effective === 'tree') treeDrawing = true;
+          progress.onEvent(event);
+        },
         onOutput: (service, line) => {
           if (forwardOutput) process.stderr.write(`${service} | ${line}\n`);
         },
       });
     } catch (err) {
-      await progress.done();
-      for (const off of handlers) off();
+      await progressDone();
+      const received = signals.received();
       if (received) this.cancelled(received);
-      const output = isUserError(err) ? err.details?.output : undefined;
-      if (isUserError(err) && Array.isArray(output) && !this.jsonEnabled()) {
-        process.stderr.write(renderOutputTail(String(err.details?.service), output as string[]) + '\n');
-      }
+      if (isUserError(err) && !this.jsonEnabled()) this.showOutputOf(err);
       throw err;
     }
-    await progress.done();
+    await progressDone();
 
     const { result } = local;
     const document: LocalRunDocument = {
@@ -116,14 +142,13 @@ export default class Run extends BaseCommand {
     if (flags.output) writeOutput(flags.output, document);
     if (!this.jsonEnabled()) this.log(resultsText(result));
 
+    const received = signals.received();
     if (received) {
-      for (const off of handlers) off();
       if (this.jsonEnabled()) this.logJson(document);
       this.cancelled(received, `${Object.keys(document.results).length} node(s) finished`);
     }
     const failure = runFailure(result);
     if (failure) {
-      for (const off of handlers) off();
       const container = String(failure.details?.node ?? '').split(':')[0] ?? '';
       const service = local.services.find((s) => s.container === container);
       if (service && !this.jsonEnabled()) {
@@ -135,30 +160,29 @@ export default class Run extends BaseCommand {
       });
     }
     this.note(`files of the run are in ${displayPath(local.dataDir)}`);
+    if (!local.running) return document;
 
-    if (local.running) {
-      if (this.jsonEnabled()) this.logJson(document);
-      else this.log(`\nservices running (Ctrl-C stops them):\n${renderServiceTable(document.services)}`);
-      forwardOutput = !this.jsonEnabled();
-      // Up until a signal, or until a service dies (then the others go too and the command fails).
-      const died = await Promise.race([
-        new Promise<undefined>((resolve) => (waitForStop = () => resolve(undefined))),
-        local.exited,
-      ]);
-      await local.stop();
-      for (const off of handlers) off();
-      if (died) {
-        if (!this.jsonEnabled()) {
-          process.stderr.write(
-            renderOutputTail(String(died.details?.service), local.output(String(died.details?.service))) + '\n',
-          );
-        }
-        throw died;
-      }
-      this.exit(0);
+    if (this.jsonEnabled()) this.logJson(document);
+    else this.log(`\nservices running (Ctrl-C stops them):\n${renderServiceTable(document.services)}`);
+    forwardOutput = !this.jsonEnabled();
+    // Up until a signal, or until a service dies (then the others go too and the command fails).
+    const died = await Promise.race([signals.waitForSignal().then(() => undefined), local.exited]);
+    await local.stop();
+    if (died) {
+      if (!this.jsonEnabled()) this.showOutputOf(died);
+      throw died;
     }
-    for (const off of handlers) off();
-    return document;
+    return this.exit(0);
+  }
+
+  /** Before the error line: the last output lines of the service(s) it is about, which usually say why. */
+  private showOutputOf(err: UserError): void {
+    const details = err.details ?? {};
+    const several = details.not_ready as { service: string; output: string[] }[] | undefined;
+    const one = Array.isArray(details.output)
+      ? [{ service: String(details.service), output: details.output as string[] }]
+      : [];
+    for (const { service, output } of several ?? one) process.stderr.write(renderOutputTail(service, output) + '\n');
   }
 
   private cancelled(signal: HandledSignal, what?: string): never {
