@@ -3,9 +3,15 @@
 // run (exit 130/143), and with --keep-running the services stay up until then.
 import { Args, Flags, type Interfaces } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { addressesFromFlags, engineFlags, runOptionsFromFlags } from '../cli/engine-flags.js';
+import { addressesFromFlags, engineFlags, parseDuration, runOptionsFromFlags } from '../cli/engine-flags.js';
 import { UserError, isUserError } from '../errors.js';
-import { resultsText, runFailure, runResultDocument, type RunResultDocument } from '../engine/index.js';
+import {
+  DEFAULT_WAIT_TIMEOUT_MS,
+  resultsText,
+  runFailure,
+  runResultDocument,
+  type RunResultDocument,
+} from '../engine/index.js';
 import { runUseCaseLocally, type LocalRun, type LocalServiceInfo } from '../local/index.js';
 import { displayPath } from '../platform/read.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -43,6 +49,19 @@ export default class Run extends BaseCommand {
   };
   static override flags = {
     ...runEngineFlags,
+    // The same flags as orchestrate's, described for what they mean here.
+    address: Flags.string({
+      char: 'a',
+      multiple: true,
+      helpValue: '<container=host:port>',
+      summary: 'Use the service at host:port for this container instead of starting it (one you run yourself).',
+    }),
+    'wait-timeout': Flags.custom<number>({ parse: async (input) => parseDuration(input) })({
+      helpValue: '<duration>',
+      default: DEFAULT_WAIT_TIMEOUT_MS,
+      defaultHelp: async () => '60s',
+      summary: 'How long each service may take to start and report SERVING on the gRPC health service.',
+    }),
     'data-dir': Flags.string({
       helpValue: '<dir>',
       summary: "The services' shared data folder, given to each as DATA_DIR. Default: <use_case_dir>/data.",
@@ -62,7 +81,10 @@ export default class Run extends BaseCommand {
     let waitForStop: (() => void) | undefined;
     const handlers = (Object.keys(SIGNAL_EXIT) as HandledSignal[]).map((name) => {
       const handler = () => {
-        if (waitForStop) return waitForStop();
+        if (waitForStop) {
+          this.note(`${name}: stopping the services`);
+          return waitForStop();
+        }
         // A second signal does not wait for the services to wind down (the exit hook still kills them).
         if (received) process.exit(SIGNAL_EXIT[name]);
         received = name;
