@@ -4,6 +4,7 @@
 import { Args, Flags, type Interfaces } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { addressesFromFlags, engineFlags, parseDuration, runOptionsFromFlags } from '../cli/engine-flags.js';
+import { SIGNAL_EXIT, onTerminationSignals, writeRunOutput, type HandledSignal } from '../cli/run-output.js';
 import { UserError, isUserError } from '../errors.js';
 import {
   DEFAULT_WAIT_TIMEOUT_MS,
@@ -14,12 +15,8 @@ import {
 } from '../engine/index.js';
 import { runUseCaseLocally, type LocalRun, type LocalServiceInfo } from '../local/index.js';
 import { displayPath } from '../platform/read.js';
-import { writeFileAtomic } from '../util/atomic.js';
 import { describeLocalEvent, renderOutputTail, renderServiceTable } from '../ui/local-services.js';
 import { createProgress, progressMode } from '../ui/progress.js';
-
-const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
-type HandledSignal = keyof typeof SIGNAL_EXIT;
 
 /** The run's result as --json and --output give it: the engine's document plus where the services ran. */
 export interface LocalRunDocument extends RunResultDocument {
@@ -79,20 +76,16 @@ export default class Run extends BaseCommand {
     const controller = new AbortController();
     let received: HandledSignal | undefined;
     let waitForStop: (() => void) | undefined;
-    const handlers = (Object.keys(SIGNAL_EXIT) as HandledSignal[]).map((name) => {
-      const handler = () => {
-        if (waitForStop) {
-          this.note(`${name}: stopping the services`);
-          return waitForStop();
-        }
-        // A second signal does not wait for the services to wind down (the exit hook still kills them).
-        if (received) process.exit(SIGNAL_EXIT[name]);
-        received = name;
-        this.note(`${name}: stopping the services (again to quit at once)`);
-        controller.abort();
-      };
-      process.on(name, handler);
-      return () => process.off(name, handler);
+    const release = onTerminationSignals((name) => {
+      if (waitForStop) {
+        this.note(`${name}: stopping the services`);
+        return waitForStop();
+      }
+      // A second signal does not wait for the services to wind down (the exit hook still kills them).
+      if (received) process.exit(SIGNAL_EXIT[name]);
+      received = name;
+      this.note(`${name}: stopping the services (again to quit at once)`);
+      controller.abort();
     });
     try {
       return await this.runWith(args.use_case_dir, flags, controller.signal, {
@@ -100,7 +93,7 @@ export default class Run extends BaseCommand {
         waitForSignal: () => new Promise<void>((resolve) => (waitForStop = resolve)),
       });
     } finally {
-      for (const off of handlers) off();
+      release();
     }
   }
 
@@ -161,7 +154,7 @@ export default class Run extends BaseCommand {
       services: local.services.map(({ service, container, address, pid }) => ({ service, container, address, pid })),
       running: local.running,
     };
-    if (flags.output) writeOutput(flags.output, document);
+    if (flags.output) writeRunOutput(flags.output, document);
     if (!this.jsonEnabled()) this.log(resultsText(result));
 
     const received = signals.received();
@@ -176,10 +169,8 @@ export default class Run extends BaseCommand {
       if (service && !this.jsonEnabled()) {
         process.stderr.write(renderOutputTail(service.service, local.output(container)) + '\n');
       }
-      throw new UserError(failure.code, failure.message, {
-        hint: failure.hint,
-        details: { ...failure.details, results: document.results, summary: document.summary },
-      });
+      // With --json the error object carries the partial results too (runFailure puts them in its details).
+      throw failure;
     }
     this.note(`files of the run are in ${displayPath(local.dataDir)}`);
     if (!local.running) return document;
@@ -210,17 +201,5 @@ export default class Run extends BaseCommand {
   private cancelled(signal: HandledSignal, what?: string): never {
     this.note(`cancelled by ${signal}${what ? `: ${what}` : ''}`);
     return this.exit(SIGNAL_EXIT[signal]);
-  }
-}
-
-function writeOutput(path: string, document: LocalRunDocument): void {
-  try {
-    writeFileAtomic(path, JSON.stringify(document, null, 2) + '\n');
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code ?? String(cause);
-    throw new UserError('OUTPUT_UNWRITABLE', `--output ${displayPath(path)}: cannot write (${code})`, {
-      hint: 'give a file path in a writable folder',
-      cause,
-    });
   }
 }

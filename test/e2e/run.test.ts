@@ -138,6 +138,7 @@ describe('aieffect run: the energy pipeline', () => {
 
   it('--input overrides the configuration, --json gives the results with the services that ran', async () => {
     const data = dataDir();
+    const out = dataDir();
     const input = { num_records: 500, seed: 7, output_format: 'json', report_format: 'html', anomaly_threshold: 2.5 };
     const r = await runCli([
       'run',
@@ -147,6 +148,8 @@ describe('aieffect run: the energy pipeline', () => {
       '--input',
       JSON.stringify(input),
       '--json',
+      '--output',
+      join(out, 'result.json'),
     ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -158,6 +161,7 @@ describe('aieffect run: the energy pipeline', () => {
       services: { service: string; container: string; address: string; pid: number }[];
     };
     expect(doc.summary.status).toBe('succeeded');
+    expect(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'))).toEqual(doc);
     expect(doc.data_dir).toBe(data);
     expect(doc.running).toBe(false);
     expect(doc.services.map((s) => [s.service, s.container])).toEqual([

@@ -124,21 +124,23 @@ describe('local runtime: start and stop', () => {
 
   it('reports a service that exits after it was ready, with its output', async () => {
     const data = dataDir();
-    const command = SERVICE;
     const services = await startLocalServices(
-      [spec('flaky', command, { EXIT_AFTER_MS: '300' }), spec('steady', SERVICE)],
+      [spec('flaky', SERVICE, { CRASH_ON_USR1: '1' }), spec('steady', SERVICE)],
       {
         dataDir: data,
         readyTimeoutMs: 20_000,
       },
     );
     cleanups.push(() => services.stop());
+    const pid = Number(/pid (\d+)/.exec(services.output('flaky').join('\n'))![1]);
+    process.kill(pid, 'SIGUSR1');
     const err = await services.unexpectedExit;
     expect(err.code).toBe('SERVICE_EXITED');
-    expect(err.message).toBe(`service "flaky" exited with code 4 while the pipeline was running (command: ${command})`);
+    expect(err.message).toBe(`service "flaky" exited with code 4 while the pipeline was running (command: ${SERVICE})`);
     expect(err.details?.output).toEqual([
       `flaky: env GRPC_HOST=127.0.0.1 DATA_DIR=${data} EXTRA=`,
       'flaky: listening',
+      `flaky: pid ${pid}`,
       'flaky: giving up',
     ]);
     await services.stop();
