@@ -142,7 +142,11 @@ export default class Run extends BaseCommand {
       await progressDone();
       const received = signals.received();
       if (received) this.cancelled(received);
-      if (isUserError(err) && !this.jsonEnabled()) this.showOutputOf(err);
+      if (isUserError(err) && !this.jsonEnabled()) {
+        // A service that died mid-run: what finished before is still a result.
+        if (err.details?.results !== undefined) this.log(JSON.stringify(err.details.results, null, 2));
+        this.showOutputOf(err);
+      }
       throw err;
     }
     await progressDone();

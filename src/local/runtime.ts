@@ -122,9 +122,9 @@ function serviceError(
   });
 }
 
-/** Thrown when a service exits: before it was ready (`phase` start) or while the pipeline runs. */
+/** Thrown when a service exits: before it was ready (`phase` start), or later (during the run, or --keep-running). */
 function exitedError(entry: Entry, exit: ExitInfo, phase: 'start' | 'run'): UserError {
-  const when = phase === 'start' ? 'before it was ready' : 'while the pipeline was running';
+  const when = phase === 'start' ? 'before it was ready' : 'after it was ready';
   return serviceError(
     'SERVICE_EXITED',
     `service "${entry.info.service}" ${describeExit(exit)} ${when} (command: ${entry.info.command})`,

@@ -9,6 +9,7 @@ import { UserError } from '../errors.js';
 import {
   DEFAULT_WAIT_TIMEOUT_MS,
   executeRun,
+  jsonSafe,
   prepareRun,
   type EngineEventHandler,
   type PreparedRun,
@@ -118,7 +119,13 @@ export async function runUseCaseLocally(useCaseDir: string, options: LocalRunOpt
     } finally {
       runOptions.signal?.removeEventListener('abort', onUserAbort);
     }
-    if (exitError) throw exitError;
+    if (exitError) {
+      // The outputs of the nodes that finished before the crash travel with the error, as with a failed node.
+      throw new UserError(exitError.code, exitError.message, {
+        hint: exitError.hint,
+        details: { ...exitError.details, results: jsonSafe(result.results), summary: result.summary },
+      });
+    }
     keep = options.keepRunning === true && result.summary.status === 'succeeded';
     return {
       result,

@@ -346,6 +346,27 @@ describe('aieffect run: services that do not start', () => {
     expectNothingLeft(data, r.stderr);
   });
 
+  it('a service that dies during the run: the run is cancelled, the error names it, partial results printed', async () => {
+    const dir = exampleCopy(energy, () => {});
+    // The analyzer of this copy dies on its first call, as a service hitting a fatal bug would.
+    writeFileSync(
+      join(dir, 'services', 'data_analyzer', 'analyze.ts'),
+      "export function analyze(): never {\n  console.error('data_analyzer: out of memory');\n  process.exit(9);\n}\n",
+    );
+    const data = dataDir();
+    const r = await runCli(['run', '.', '--data-dir', data], { cwd: dir });
+    expect(r.code).toBe(1);
+    const partial = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(Object.keys(partial).sort()).toEqual(['data_generator1:GenerateData', 'input_provider1:GetConfiguration']);
+    expect(r.stderr).toContain('exit   data-analyzer exited with code 9\n');
+    expect(r.stderr).toContain(
+      '  | data_analyzer: out of memory\n' +
+        'error service "data-analyzer" exited with code 9 after it was ready (command: node --import tsx services/data_analyzer/server.ts)\n',
+    );
+    expect(listFiles(data)).toEqual(['energy_data.csv']);
+    expectNothingLeft(data, r.stderr);
+  });
+
   it('a service that never turns ready: the timeout, why, its output; nothing left running', async () => {
     const idle = `node -e "console.log('report_generator: warming up'); setInterval(() => {}, 1000)"`;
     const dir = exampleCopy(energy, (c) => {

@@ -136,7 +136,7 @@ describe('local runtime: start and stop', () => {
     process.kill(pid, 'SIGUSR1');
     const err = await services.unexpectedExit;
     expect(err.code).toBe('SERVICE_EXITED');
-    expect(err.message).toBe(`service "flaky" exited with code 4 while the pipeline was running (command: ${SERVICE})`);
+    expect(err.message).toBe(`service "flaky" exited with code 4 after it was ready (command: ${SERVICE})`);
     expect(err.details?.output).toEqual([
       `flaky: env GRPC_HOST=127.0.0.1 DATA_DIR=${data} EXTRA=`,
       'flaky: listening',
