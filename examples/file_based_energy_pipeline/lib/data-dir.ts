@@ -1,6 +1,6 @@
 // The data folder the services share (a volume in Docker, a local folder with `aieffect run`): DATA_DIR, ./data by
 // default. Messages carry paths RELATIVE to it, so the same message means the same file whether the services run as
-// containers (DATA_DIR=/data) or as local processes (DATA_DIR=<use case>/data), and results are identical on every
+// containers (/app/data) or as local processes (DATA_DIR=<use case>/data), and results are identical on every
 // machine.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
