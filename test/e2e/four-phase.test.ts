@@ -86,13 +86,29 @@ describe('the four phases on the energy pipeline example', () => {
     expect(check.stderr).toBe('');
     expect(check.status).toBe(0);
     const deployment = yaml.load(readFileSync(composeFile, 'utf8')) as {
-      services: Record<string, { image?: string }>;
+      services: Record<string, { image?: string; volumes?: string[] }>;
     };
     const images = Object.values(deployment.services)
       .map((s) => s.image)
       .filter((i): i is string => i !== undefined && i.startsWith(PROJECT))
       .sort();
     expect(images).toEqual(tagged);
+    // Files travel between the containers only if every image keeps its data where the deployment mounts the shared
+    // volume: ./data of the working directory /app, DATA_DIR left at its default.
+    for (const [name, service] of Object.entries(deployment.services)) {
+      if (!service.image?.startsWith(PROJECT)) continue;
+      expect(service.volumes, name).toContain('./data:/app/data');
+    }
+    for (const folder of ['data_analyzer', 'data_generator', 'input_provider', 'report_generator']) {
+      const dockerfile = readFileSync(join(useCase, 'services', folder, 'Dockerfile'), 'utf8');
+      expect(
+        dockerfile
+          .split('\n')
+          .filter((l) => l.startsWith('WORKDIR'))
+          .at(-1),
+      ).toBe('WORKDIR /app');
+      expect(dockerfile).not.toMatch(/^ENV .*DATA_DIR/m);
+    }
 
     // 4. execute: the exported package against the services started here, with the exported protos.
     const data = join(tmp.dir, 'data');
