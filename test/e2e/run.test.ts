@@ -419,8 +419,15 @@ describe('aieffect run: a Python service next to a TypeScript one', () => {
       'no python3 with grpcio found: install python3-grpcio and python3-protobuf, or set PYTHON',
     ).toBeDefined();
     const data = dataDir();
-    const r = await runCli(['run', 'examples/polyglot_pipeline', '--data-dir', data], { env: { PYTHON: python } });
+    const r = await runCli(['run', 'examples/polyglot_pipeline', '--data-dir', data, '--logs'], {
+      env: { PYTHON: python },
+    });
     expect(r.stderr).toContain('run succeeded in ');
+    // --logs: every service's lines as they come, prefixed with its name.
+    expect(r.stderr).toContain('\nstatistics | statistics: Summarize: 72 samples from 3 sensors -> statistics.json\n');
+    expect(r.stderr).toContain(
+      '\nsensor-source | sensor_source: ReadSensors: 72 samples from 3 sensors (seed 7) -> readings.csv\n',
+    );
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^launch statistics pid \d+, 127\.0\.0\.1:\d+: "\$\{PYTHON:-python3\}" server\.py$/m);
     expect(r.stderr).toMatch(/^up {5}statistics health SERVING after /m);
