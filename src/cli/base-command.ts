@@ -31,11 +31,26 @@ export abstract class BaseCommand extends Command {
   }
 }
 
-/** oclif's parse errors (unknown flag, missing argument, bad option value) are usage errors: exit 2. */
+/** Flattens oclif's multi-line parser messages to one line: `--flag: reason`, without "See more help". */
+function oneLine(message: string): string {
+  return message
+    .replace(/\s*See more help with --help\s*$/, '')
+    .replace(/^Parsing (--[\w-]+)\s+/, '$1: ')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
+}
+
+/**
+ * oclif's parse errors (unknown flag, missing argument, bad option value) are usage errors: exit 2. A flag's own
+ * parser may throw anything; oclif rewrites its message to "Parsing --flag ...", which marks it as usage too.
+ */
 function toUserError(err: Error, commandId: string | undefined): UserError | undefined {
-  if (err instanceof UserError) return err;
-  if (!(err instanceof Errors.CLIError)) return undefined;
   const hint = `see \`aieffect ${commandId ?? ''} --help\` for usage`.replace('  ', ' ');
+  if (err instanceof UserError) {
+    if (!err.message.startsWith('Parsing --')) return err;
+    return new UserError(err.code, oneLine(err.message), { exit: 2, hint: err.hint ?? hint, details: err.details });
+  }
+  if (!(err instanceof Errors.CLIError) && !err.message.startsWith('Parsing --')) return undefined;
   const missing = (err as { args?: { name?: string }[] }).args;
   if (Array.isArray(missing) && missing.length > 0) {
     const names = missing.map((a) => a.name ?? '?').join(', ');
@@ -44,6 +59,5 @@ function toUserError(err: Error, commandId: string | undefined): UserError | und
       hint,
     });
   }
-  // Other parser messages may span lines (lists of valid options): keep them on one.
-  return new UserError('USAGE', err.message.replace(/\s*\n\s*/g, ' ').trim(), { exit: 2, hint });
+  return new UserError('USAGE', oneLine(err.message), { exit: 2, hint });
 }

@@ -57,4 +57,17 @@ describe('aieffect', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('error Nonexistent flag: --bogus\n  hint: see `aieffect compose --help` for usage\n');
   });
+
+  it('a flag value its parser rejects is a usage error naming the flag', async () => {
+    const r = await runCli(['orchestrate', '.', '--wait-timeout', '2x']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'error --wait-timeout: "2x" is not a duration (e.g. 30, 30s, 500ms, 2m)\n  hint: see `aieffect orchestrate --help` for usage\n',
+    );
+    const int = await runCli(['compose', '.', '--base-port', 'abc']);
+    expect(int.code).toBe(2);
+    expect(int.stderr).toBe(
+      'error --base-port: Expected an integer but received: abc\n  hint: see `aieffect compose --help` for usage\n',
+    );
+  });
 });
