@@ -13,5 +13,5 @@ export {
   type StartOptions,
 } from './runtime.js';
 export { localServiceSpecs, type UseCaseNode } from './specs.js';
-export { waitUntilReady, type ReadyVia, type Readiness } from './health.js';
+export { waitForAddress, type ReadyVia, type Readiness } from './health.js';
 export { describeExit, groupAlive, type ExitInfo } from './process.js';

@@ -6,7 +6,7 @@
 import getPort from 'get-port';
 import { UserError } from '../errors.js';
 import { describeExit, ServiceProcess, type ExitInfo } from './process.js';
-import { waitUntilReady, type Readiness, type ReadyVia } from './health.js';
+import { waitForAddress, type Readiness, type ReadyVia } from './health.js';
 
 export const LOCAL_HOST = '127.0.0.1';
 export const DEFAULT_GRACE_MS = 5000;
@@ -240,7 +240,7 @@ async function waitForService(entry: Entry, cancel: AbortSignal): Promise<Waited
   cancel.addEventListener('abort', onCancel, { once: true });
   void entry.proc.exited.then(() => stop.abort());
   try {
-    const via = await waitUntilReady(entry.info.address, stop.signal, (r) => (readiness = r));
+    const via = await waitForAddress(entry.info.address, stop.signal, (r) => (readiness = r));
     // A process that answered but exited at the same moment is not ready.
     if (entry.proc.exit) return { entry, outcome: 'exited', exit: entry.proc.exit };
     if (via) return { entry, outcome: 'ready', via };
