@@ -1,4 +1,8 @@
 #!/usr/bin/env node
-import { execute } from '@oclif/core';
+import module from 'node:module';
+
+// Node 22.1+ caches compiled code between runs (faster start-up); older Node has no such API and skips this.
+module.enableCompileCache?.();
+const { execute } = await import('@oclif/core');
 
 await execute({ dir: import.meta.url });
