@@ -33,7 +33,9 @@ export abstract class BaseCommand extends Command {
 
 /** Flattens oclif's multi-line parser messages to one line: `--flag: reason`, without "See more help". */
 function oneLine(message: string): string {
-  return message
+  // "The following errors occurred:" lists one line per broken rule; the first names the problem well enough.
+  const listed = /^The following errors occurred:\s*\n\s*(.+)/.exec(message);
+  return (listed ? listed[1]! : message)
     .replace(/\s*See more help with --help\s*$/, '')
     .replace(/^Parsing (--[\w-]+)\s+/, '$1: ')
     .replace(/\s*\n\s*/g, ' ')

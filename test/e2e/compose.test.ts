@@ -552,12 +552,16 @@ describe('aieffect compose: errors, each with nothing written', () => {
       cwd: tmp.dir,
     });
     expect(both.code).toBe(2);
-    expect(both.stderr).toMatch(
-      /^error .*--orchestrator-image=x:1 cannot also be provided when using --orchestrator-path/,
+    expect(both.stderr).toBe(
+      'error --orchestrator-image=x:1 cannot also be provided when using --orchestrator-path\n' +
+        '  hint: see `aieffect compose --help` for usage\n',
     );
     const zero = await runCli(['compose', 'p', '--base-port', '0'], { cwd: tmp.dir });
     expect(zero.code).toBe(2);
-    expect(zero.stderr).toMatch(/^error .*--base-port Expected an integer greater than or equal to 1 but received: 0/);
+    expect(zero.stderr).toBe(
+      'error --base-port: Expected an integer greater than or equal to 1 but received: 0\n' +
+        '  hint: see `aieffect compose --help` for usage\n',
+    );
     expect(listFiles(tmp.dir)).toEqual(before);
   });
 
