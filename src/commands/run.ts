@@ -15,8 +15,7 @@ import {
 } from '../engine/index.js';
 import { runUseCaseLocally, type LocalRun, type LocalServiceInfo } from '../local/index.js';
 import { displayPath } from '../platform/read.js';
-import { describeLocalEvent, renderOutputTail, renderServiceTable } from '../ui/local-services.js';
-import { createProgress, progressMode } from '../ui/progress.js';
+import { createRunConsole, renderOutputTail, renderServiceTable } from '../ui/local-services.js';
 
 /** The run's result as --json and --output give it: the engine's document plus where the services ran. */
 export interface LocalRunDocument extends RunResultDocument {
@@ -103,24 +102,7 @@ export default class Run extends BaseCommand {
     signal: AbortSignal,
     signals: { received: () => HandledSignal | undefined; waitForSignal: () => Promise<void> },
   ): Promise<LocalRunDocument> {
-    const mode = progressMode({ json: this.jsonEnabled(), progress: flags.progress });
-    // Service output lines would tear the task tree apart: with --logs, progress is plain lines.
-    const effective = mode === 'tree' && flags.logs ? 'plain' : mode;
-    const progress = createProgress(effective);
-    // While the task tree is drawn, our own lines wait: written in between, they would land above its last frame.
-    let treeDrawing = false;
-    const held: string[] = [];
-    const say = (line: string) => {
-      if (mode === 'none') return;
-      if (treeDrawing) held.push(line);
-      else process.stderr.write(line + '\n');
-    };
-    const progressDone = async () => {
-      await progress.done();
-      treeDrawing = false;
-      for (const line of held.splice(0)) process.stderr.write(line + '\n');
-    };
-    let forwardOutput = flags.logs && !this.jsonEnabled();
+    const screen = createRunConsole({ json: this.jsonEnabled(), progress: flags.progress, logs: flags.logs });
 
     let local: LocalRun;
     try {
@@ -129,17 +111,12 @@ export default class Run extends BaseCommand {
         addresses: addressesFromFlags(flags),
         run: runOptionsFromFlags(flags, signal),
         keepRunning: flags['keep-running'],
-        onLocalEvent: (event) => say(describeLocalEvent(event)),
-        onEngineEvent: (event) => {
-          if (event.type === 'run-started' && effective === 'tree') treeDrawing = true;
-          progress.onEvent(event);
-        },
-        onOutput: (service, line) => {
-          if (forwardOutput) process.stderr.write(`${service} | ${line}\n`);
-        },
+        onLocalEvent: (event) => screen.onLocalEvent(event),
+        onEngineEvent: (event) => screen.onEngineEvent(event),
+        onOutput: (service, line) => screen.onOutput(service, line),
       });
     } catch (err) {
-      await progressDone();
+      await screen.done();
       const received = signals.received();
       if (received) this.cancelled(received);
       if (isUserError(err) && !this.jsonEnabled()) {
@@ -149,7 +126,7 @@ export default class Run extends BaseCommand {
       }
       throw err;
     }
-    await progressDone();
+    await screen.done();
 
     const { result } = local;
     const document: LocalRunDocument = {
@@ -181,7 +158,7 @@ export default class Run extends BaseCommand {
 
     if (this.jsonEnabled()) this.logJson(document);
     else this.log(`\nservices running (Ctrl-C stops them):\n${renderServiceTable(document.services)}`);
-    forwardOutput = !this.jsonEnabled();
+    screen.forwardOutput(!this.jsonEnabled());
     // Up until a signal, or until a service dies (then the others go too and the command fails).
     const died = await Promise.race([signals.waitForSignal().then(() => undefined), local.exited]);
     await local.stop();

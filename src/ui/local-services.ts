@@ -1,8 +1,9 @@
 // `aieffect run`'s own lines on stderr, around the engine's progress: services starting, ready, exiting and stopping,
 // a service's last output lines when it failed, and the table of running services for --keep-running.
 import { chalkStderr as color } from 'chalk';
+import type { EngineEvent } from '../engine/events.js';
 import type { LocalEvent, LocalServiceInfo } from '../local/runtime.js';
-import { formatDuration } from './progress.js';
+import { createProgress, formatDuration, progressMode } from './progress.js';
 
 function exitText(exit: { code: number | null; signal: string | null }): string {
   return exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code ?? '?'}`;
@@ -38,4 +39,49 @@ export function renderServiceTable(
   const rows = services.map((s) => [s.service, s.container, s.address, `pid ${s.pid}`]);
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => `  ${r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ')}`).join('\n');
+}
+
+/** stderr of a local run: the engine's progress and the runtime's own lines, which must not tear the task tree. */
+export interface RunConsole {
+  onLocalEvent(event: LocalEvent): void;
+  onEngineEvent(event: EngineEvent): void;
+  /** A line a service printed: forwarded (prefixed with its name) while forwarding is on. */
+  onOutput(service: string, line: string): void;
+  forwardOutput(on: boolean): void;
+  /** Waits for the progress renderer's last frame, then writes the lines held back while it drew. */
+  done(): Promise<void>;
+}
+
+export function createRunConsole(flags: { json: boolean; progress: boolean; logs: boolean }): RunConsole {
+  const mode = progressMode(flags);
+  // Service output lines would tear the task tree apart: with --logs, progress is plain lines.
+  const progress = createProgress(mode === 'tree' && flags.logs ? 'plain' : mode);
+  const tree = mode === 'tree' && !flags.logs;
+  // While the task tree is drawn, our own lines wait: written in between, they would land above its last frame.
+  let drawing = false;
+  const held: string[] = [];
+  let forwarding = flags.logs && !flags.json;
+  return {
+    onLocalEvent(event) {
+      if (mode === 'none') return;
+      const line = describeLocalEvent(event);
+      if (drawing) held.push(line);
+      else process.stderr.write(line + '\n');
+    },
+    onEngineEvent(event) {
+      if (event.type === 'run-started' && tree) drawing = true;
+      progress.onEvent(event);
+    },
+    onOutput(service, line) {
+      if (forwarding) process.stderr.write(`${service} | ${line}\n`);
+    },
+    forwardOutput(on) {
+      forwarding = on;
+    },
+    async done() {
+      await progress.done();
+      drawing = false;
+      for (const line of held.splice(0)) process.stderr.write(line + '\n');
+    },
+  };
 }
