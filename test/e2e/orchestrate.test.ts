@@ -7,18 +7,10 @@ import getPort from 'get-port';
 import { assertSchema } from '../../src/schema/validate.js';
 import { listFiles, runCli, tempDir } from '../helpers/cli.js';
 import { chainNodes, oneAddress, writePackage } from '../helpers/export-package.js';
-import { grpcError, protosDir, startServer, type Message, type TestServer } from '../helpers/grpc.js';
+import { grpcError, protosDir, startServer, step, type Message, type TestServer } from '../helpers/grpc.js';
 
 let server: TestServer;
 let work: { dir: string; cleanup: () => void };
-
-const step =
-  (name: string) =>
-  (req: Message): Message => ({
-    data: `${String(req.data)}>${name}`,
-    seq: String(Number(req.seq) + 1),
-    trail: [...(req.trail as string[]), name],
-  });
 
 beforeAll(async () => {
   server = await startServer('echo.proto', {

@@ -13,6 +13,15 @@ export type Message = Record<string, unknown>;
 export type Handler = (request: Message, call: grpc.ServerUnaryCall<Message, Message>) => Message | Promise<Message>;
 
 /** An error a handler throws to answer with a gRPC status. */
+/** Echo-proto handler: appends `name` to the trail, adds it to data and counts seq up (shows the path a run took). */
+export const step =
+  (name: string) =>
+  (req: Message): Message => ({
+    data: `${String(req.data)}>${name}`,
+    seq: String(Number(req.seq) + 1),
+    trail: [...(req.trail as string[]), name],
+  });
+
 export function grpcError(code: grpc.status, details: string): Error & { code: grpc.status; details: string } {
   return Object.assign(new Error(details), { code, details });
 }

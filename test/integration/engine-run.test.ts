@@ -10,7 +10,7 @@ import { loadRuntimeProto, resolveOperation } from '../../src/proto/runtime.js';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/cli.js';
 import { chainNodes, oneAddress, writePackage, type PackageSpec } from '../helpers/export-package.js';
-import { gate, grpcError, protosDir, startServer, type Message, type TestServer } from '../helpers/grpc.js';
+import { gate, grpcError, protosDir, startServer, step, type TestServer } from '../helpers/grpc.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -35,15 +35,6 @@ async function run(dir: string, options: RunOptions = {}, addresses?: Record<str
   const result = await executeRun(prepared, { waitTimeoutMs: 10_000, ...options }, (e) => events.push(e));
   return { result, events, prepared };
 }
-
-/** Echo handler that appends `name` to the trail and counts seq up. */
-const step =
-  (name: string) =>
-  (req: Message): Message => ({
-    data: `${String(req.data)}>${name}`,
-    seq: String(Number(req.seq) + 1),
-    trail: [...(req.trail as string[]), name],
-  });
 
 const order = (events: EngineEvent[], type: EngineEvent['type']) =>
   events.filter((e) => e.type === type).map((e) => (e as { node: string }).node);

@@ -12,7 +12,7 @@ import {
   renderCompose,
 } from '../../src/deploy/compose.js';
 import type { DockerInfoEntry, ExportPackage } from '../../src/platform/types.js';
-import { UserError } from '../../src/errors.js';
+import { userError } from '../helpers/user-error.js';
 import { tempDir } from '../helpers/cli.js';
 
 // A folder holding a Dockerfile.orchestrator, as --orchestrator-path needs.
@@ -48,16 +48,6 @@ const entry = (container_name: string, ip_address: string, port: string | number
   ip_address,
   port,
 });
-
-function thrown(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof UserError) return err;
-    throw err;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('planCompose: addresses', () => {
   const nodes = [
@@ -157,7 +147,7 @@ describe('planCompose: ports, paths, output', () => {
 
   it('the last port may be 65535, not 65536', () => {
     expect(planCompose(three, { basePort: 65533 }).services[2]!.published).toBe(65535);
-    const err = thrown(() => planCompose(three, { basePort: 65534 }));
+    const err = userError(() => planCompose(three, { basePort: 65534 }));
     expect(err.code).toBe('PORT_RANGE');
     expect(err.exit).toBe(2);
   });
@@ -178,7 +168,7 @@ describe('planCompose: ports, paths, output', () => {
     const out = join(orchestratorDir, 'deploy');
     mkdirSync(out);
     writeFileSync(join(out, 'data'), 'not a folder');
-    const err = thrown(() => planCompose(three, { output: join(out, 'docker-compose.yml') }));
+    const err = userError(() => planCompose(three, { output: join(out, 'docker-compose.yml') }));
     expect(err.code).toBe('DATA_NOT_DIRECTORY');
     expect(err.message).toBe(
       `${join(out, 'data')}: exists and is not a directory; every service mounts it at /app/data`,
@@ -186,13 +176,13 @@ describe('planCompose: ports, paths, output', () => {
   });
 
   it('a blueprint without nodes has nothing to deploy', () => {
-    const err = thrown(() => planCompose(pkg([], [])));
+    const err = userError(() => planCompose(pkg([], [])));
     expect(err.code).toBe('NO_NODES');
     expect(err.message).toBe(`${dir}/blueprint.json /nodes: the blueprint has no nodes, so there is nothing to deploy`);
   });
 
   it('an invalid --orchestrator-image is a usage error', () => {
-    const err = thrown(() => planCompose(three, { orchestrator: { image: 'Bad Image' } }));
+    const err = userError(() => planCompose(three, { orchestrator: { image: 'Bad Image' } }));
     expect(err.exit).toBe(2);
     expect(err.message).toBe(
       '--orchestrator-image "Bad Image": not a valid Docker image name (allowed: lowercase letters, digits and the separators ".", "_", "-" between them, "/" between path parts, then an optional ":tag")',

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findJsonSyntaxError, parseJson } from '../../src/util/json-file.js';
 import { assertSchema } from '../../src/schema/validate.js';
-import { UserError } from '../../src/errors.js';
-
-function errorOf(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-}
+import { userError as errorOf } from '../helpers/user-error.js';
 
 describe('parseJson', () => {
   it('names the line and column of a syntax error', () => {
