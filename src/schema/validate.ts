@@ -1,32 +1,32 @@
 // Validates parsed files against the JSON Schemas in schemas/ (draft 2020-12), once, at the edge. A violation
 // becomes one UserError naming the file, the JSON pointer and what was expected.
-import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { UserError } from '../errors.js';
+import { compileSchemas, SCHEMA_NAMES, type SchemaName } from './compile.js';
 
-export type SchemaName =
-  'blueprint' | 'dockerinfo' | 'connections' | 'generation-metadata' | 'run-result' | 'compose-extension';
+export type { SchemaName };
 
-const schemaDir = new URL('../../schemas/', import.meta.url);
+const require = createRequire(import.meta.url);
+let validators: Record<SchemaName, ValidateFunction> | undefined;
 
-let ajv: Ajv2020 | undefined;
-const compiled = new Map<SchemaName, ValidateFunction>();
+/** The build's precompiled validators (dist/schema/validators.cjs); from the sources, compiled here once. */
+function loadValidators(): Record<SchemaName, ValidateFunction> {
+  try {
+    return require('./validators.cjs') as Record<SchemaName, ValidateFunction>;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+  }
+  const { ajv, ids } = compileSchemas();
+  return Object.fromEntries(SCHEMA_NAMES.map((name) => [name, ajv.getSchema(ids[name])!])) as Record<
+    SchemaName,
+    ValidateFunction
+  >;
+}
 
 function validator(name: SchemaName): ValidateFunction {
-  let fn = compiled.get(name);
-  if (!fn) {
-    if (!ajv) {
-      ajv = new Ajv2020({ allErrors: false, strict: true });
-      // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
-      const addFormats = (addFormatsModule as unknown as { default: (a: Ajv2020) => void }).default;
-      addFormats(ajv);
-    }
-    const schema = JSON.parse(readFileSync(new URL(`${name}.schema.json`, schemaDir), 'utf8')) as object;
-    fn = ajv.compile(schema);
-    compiled.set(name, fn);
-  }
-  return fn;
+  validators ??= loadValidators();
+  return validators[name];
 }
 
 /** Describes one ajv error the way a person reads it: what was expected at that place. */
