@@ -3,7 +3,7 @@
 // oclif's own usage errors (unknown flag, missing argument) exit 2. DEBUG=aieffect* adds the stack.
 import { Command, Errors } from '@oclif/core';
 import { UserError } from '../errors.js';
-import { renderError } from '../ui/errors.js';
+import { reportUserError } from '../ui/errors.js';
 
 export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true;
@@ -13,20 +13,16 @@ export abstract class BaseCommand extends Command {
     if (!this.jsonEnabled()) process.stderr.write(message + '\n');
   }
 
-  protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+  protected override async catch(err: Error): Promise<unknown> {
     if (err instanceof Errors.ExitError) throw err;
     const user = toUserError(err, this.id);
     if (!user) {
       // A bug, not a user mistake: keep the stack.
       return super.catch(err);
     }
-    if (this.jsonEnabled()) {
-      this.logJson({ error: user.toJSON() });
-    } else {
-      process.stderr.write(renderError(user) + '\n');
-    }
+    reportUserError(user, this.jsonEnabled(), (value) => this.logJson(value));
     if (process.env.DEBUG && /aieffect/.test(process.env.DEBUG)) process.stderr.write(`${err.stack ?? ''}\n`);
-    process.exitCode = user.exit;
+    // oclif's handler exits with the ExitError's code.
     this.exit(user.exit);
   }
 }

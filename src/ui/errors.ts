@@ -1,10 +1,21 @@
-// Renders a UserError for people: one line with the message, then the hint. Colour only where the terminal has it
+// Reports a UserError: for people, one line with the message, then the hint (stderr); with --json, {"error": ...}
+// on stdout. Colour only where the terminal has it
 // (chalk honours NO_COLOR, FORCE_COLOR and non-TTY streams).
 import { chalkStderr } from 'chalk';
 import type { UserError } from '../errors.js';
 
-export function renderError(err: UserError): string {
+function renderError(err: UserError): string {
   const color = chalkStderr;
   const line = `${color.red.bold('error')} ${err.message}`;
   return err.hint ? `${line}\n  ${color.dim('hint:')} ${err.hint}` : line;
+}
+
+/** Writes `err` where it belongs: `{"error": ...}` through `writeJson` with --json, else the rendered lines on stderr. */
+export function reportUserError(
+  err: UserError,
+  json: boolean,
+  writeJson: (value: unknown) => void = (value) => process.stdout.write(JSON.stringify(value, null, 2) + '\n'),
+): void {
+  if (json) writeJson({ error: err.toJSON() });
+  else process.stderr.write(renderError(err) + '\n');
 }

@@ -2,7 +2,7 @@
 // instead of oclif's default banner.
 import type { Hook } from '@oclif/core';
 import { UserError } from '../../errors.js';
-import { renderError } from '../../ui/errors.js';
+import { reportUserError } from '../../ui/errors.js';
 
 /** Edit distance, for "did you mean". */
 function distance(a: string, b: string): number {
@@ -30,8 +30,7 @@ const hook: Hook.CommandNotFound = async function (opts) {
     exit: 2,
     hint: `${suggestion}commands: ${ids.join(', ')} (aieffect --help)`,
   });
-  if (opts.argv?.includes('--json')) process.stdout.write(JSON.stringify({ error: err.toJSON() }, null, 2) + '\n');
-  else process.stderr.write(renderError(err) + '\n');
+  reportUserError(err, opts.argv?.includes('--json') ?? false);
   process.exitCode = 2;
 };
 
