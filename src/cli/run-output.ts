@@ -1,7 +1,7 @@
 // What `orchestrate` and `run` share around a pipeline run besides its flags: SIGINT/SIGTERM handling with their
 // exit codes, and writing the --output file.
 import { UserError } from '../errors.js';
-import { displayPath } from '../platform/read.js';
+import { displayPath } from '../util/paths.js';
 import { writeFileAtomic } from '../util/atomic.js';
 
 /** Exit codes of a run cancelled by a signal (128 + the signal's number, as shells report it). */

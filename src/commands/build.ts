@@ -3,7 +3,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { buildNextSteps, planBuild, writeBuildScript } from '../deploy/build-script.js';
 import { dockerPreflight, runScript } from '../deploy/docker.js';
-import { displayPath } from '../platform/read.js';
+import { displayPath } from '../util/paths.js';
 
 export interface BuildResult {
   script: string;

@@ -11,7 +11,8 @@ import {
   type PlannedService,
 } from '../deploy/compose.js';
 import { dockerPreflight, imagesWithHealthcheck } from '../deploy/docker.js';
-import { displayPath, loadPackage } from '../platform/read.js';
+import { loadPackage } from '../platform/read.js';
+import { displayPath } from '../util/paths.js';
 
 export interface ComposeResult {
   output: string;

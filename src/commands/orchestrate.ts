@@ -58,14 +58,17 @@ export default class Orchestrate extends BaseCommand {
     let document: RunResultDocument;
     let failure: UserError | undefined;
     try {
-      const result = await executeRun(prepared, runOptionsFromFlags(flags, controller.signal), progress.onEvent);
-      await progress.done();
+      // The tree's last frame is drawn before the results, and also when the run throws.
+      const result = await executeRun(
+        prepared,
+        runOptionsFromFlags(flags, controller.signal),
+        progress.onEvent,
+      ).finally(() => progress.done());
       document = runResultDocument(result);
       failure = runFailure(result);
       if (flags.output) writeRunOutput(flags.output, document);
       if (!this.jsonEnabled()) this.log(resultsText(result));
     } finally {
-      await progress.done();
       release();
     }
 

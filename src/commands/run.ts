@@ -14,7 +14,7 @@ import {
   type RunResultDocument,
 } from '../engine/index.js';
 import { runUseCaseLocally, type LocalRun, type LocalServiceInfo } from '../local/index.js';
-import { displayPath } from '../platform/read.js';
+import { displayPath } from '../util/paths.js';
 import { createRunConsole, renderOutputTail, renderServiceTable } from '../ui/local-services.js';
 
 /** The run's result as --json and --output give it: the engine's document plus where the services ran. */

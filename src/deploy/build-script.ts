@@ -4,7 +4,7 @@
 // script is filled from templates/build_and_tag.sh.tmpl with every value shell-quoted.
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { displayPath } from '../platform/read.js';
+import { displayPath } from '../util/paths.js';
 import { composeProjectName, readUseCaseCompose } from '../usecase/compose.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { imageReferenceProblem, projectNameProblem, serviceNameProblem } from './docker-names.js';

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { UserError } from '../errors.js';
-import { displayPath } from '../platform/read.js';
+import { displayPath } from '../util/paths.js';
 
 const INSPECT_CONCURRENCY = 4;
 

@@ -4,7 +4,8 @@
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { buildPipelineGraph } from '../graph/build.js';
-import { displayPath, loadPackage, nodeProtoPath, portNumber } from '../platform/read.js';
+import { loadPackage, nodeProtoPath, portNumber } from '../platform/read.js';
+import { displayPath } from '../util/paths.js';
 import { BLUEPRINT_FILE, DOCKERINFO_FILE, type DockerInfo } from '../platform/types.js';
 import { loadRuntimeProto, resolveOperation, type RuntimeProto } from '../proto/runtime.js';
 import { checkAddress } from './input.js';

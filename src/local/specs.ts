@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { displayPath } from '../platform/read.js';
+import { displayPath } from '../util/paths.js';
 import { readUseCaseCompose } from '../usecase/compose.js';
 import type { LocalServiceSpec } from './runtime.js';
 

@@ -11,6 +11,7 @@ import { blueprintMessageName } from '../proto/inspect.js';
 import { assertSchema } from '../schema/validate.js';
 import { loadUseCase, type UseCase } from '../usecase/load.js';
 import { writeDirAtomic } from '../util/atomic.js';
+import { displayPath } from '../util/paths.js';
 import {
   BLUEPRINT_FILE,
   DOCKERINFO_FILE,
@@ -81,11 +82,6 @@ function generatorVersion(): string {
     JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
   ).version;
   return cachedVersion;
-}
-
-function label(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
 /** The creation date: `now`, else SOURCE_DATE_EPOCH (reproducible builds), else the clock; ISO 8601 in seconds. */
@@ -179,9 +175,9 @@ export function buildExport(useCase: UseCase, pipelineId: string, date: string):
     if (existing && !existing.content.equals(content)) {
       throw new UserError(
         'PROTO_PATH_CONFLICT',
-        `${path}: ${label(existing.from)} and ${label(from)} would both be exported there, and they differ`,
+        `${path}: ${displayPath(existing.from)} and ${displayPath(from)} would both be exported there, and they differ`,
         {
-          file: label(from),
+          file: displayPath(from),
           hint: 'the package keeps import paths as written; give shared protos one content or different paths',
         },
       );
@@ -256,7 +252,7 @@ function contains(outer: string, inner: string): boolean {
  */
 export function checkOutputDir(useCaseDir: string, outDir: string, overwrite: boolean): { replaced: boolean } {
   const out = realish(resolve(outDir));
-  const shown = label(resolve(outDir));
+  const shown = displayPath(resolve(outDir));
   if (parse(out).root === out) {
     throw new UserError('REFUSED_OUTPUT', `${outDir}: refusing to write an export package to the file system root`, {
       exit: 2,
@@ -265,7 +261,7 @@ export function checkOutputDir(useCaseDir: string, outDir: string, overwrite: bo
   }
   const useCase = realish(resolve(useCaseDir));
   if (contains(out, useCase)) {
-    const what = out === useCase ? 'is the use case folder' : `contains the use case folder ${label(useCase)}`;
+    const what = out === useCase ? 'is the use case folder' : `contains the use case folder ${displayPath(useCase)}`;
     throw new UserError('REFUSED_OUTPUT', `${shown}: refusing to write the export package there: it ${what}`, {
       exit: 2,
       hint: 'export into a folder of its own, outside the use case, e.g. use-cases-platform/<name>',
@@ -344,5 +340,5 @@ export async function exportUseCase(
 
 /** Paths in a summary for people: `/`-separated and relative to the working directory when inside it. */
 export function summaryPath(path: string): string {
-  return label(path).split(sep).join('/');
+  return displayPath(path).split(sep).join('/');
 }

@@ -4,6 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve, relative } from 'node:path';
 import { UserError } from '../errors.js';
 import { readJsonFile } from '../util/json-file.js';
+import { displayPath } from '../util/paths.js';
 import {
   BLUEPRINT_FILE,
   DOCKERINFO_FILE,
@@ -13,12 +14,6 @@ import {
   type DockerInfo,
   type ExportPackage,
 } from './types.js';
-
-/** How a file of the package is named in messages: relative to the working directory when inside it. */
-export function displayPath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith('..') ? rel : path;
-}
 
 export function readBlueprint(dir: string): Blueprint {
   const path = join(dir, BLUEPRINT_FILE);

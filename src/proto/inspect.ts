@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import protobuf from 'protobufjs';
 import { UserError } from '../errors.js';
+import { displayPath } from '../util/paths.js';
 
 export interface RpcInfo {
   name: string;
@@ -55,11 +56,6 @@ const protobufjsGoogleDir = join(
   'protobuf',
 );
 
-function label(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-}
-
 /** Line (1-based) and column of the first match of `pattern` at or after `fromLine`, or undefined. */
 function locate(source: string, pattern: RegExp, fromLine = 1): { line: number; column: number } | undefined {
   const lines = source.split('\n');
@@ -75,13 +71,13 @@ function escapeRegExp(text: string): string {
 }
 
 function where(file: string, at: { line: number; column: number } | undefined): string {
-  return at ? `${label(file)}:${at.line}:${at.column}` : label(file);
+  return at ? `${displayPath(file)}:${at.line}:${at.column}` : displayPath(file);
 }
 
 function syntaxError(file: string, at: { line: number; column: number } | undefined, reason: string): UserError {
   const place = where(file, at);
   return new UserError('PROTO_SYNTAX', `${place}: ${reason}`, {
-    file: label(file),
+    file: displayPath(file),
     pointer: at ? `${at.line}:${at.column}` : undefined,
     hint: 'fix the .proto file (protoc reports the same place)',
   });
@@ -182,10 +178,14 @@ function loadFile(state: LoadState, file: string): void {
   try {
     source = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new UserError('FILE_UNREADABLE', `${label(file)}: cannot read (${(cause as NodeJS.ErrnoException).code})`, {
-      file: label(file),
-      cause,
-    });
+    throw new UserError(
+      'FILE_UNREADABLE',
+      `${displayPath(file)}: cannot read (${(cause as NodeJS.ErrnoException).code})`,
+      {
+        file: displayPath(file),
+        cause,
+      },
+    );
   }
   state.sources.set(file, source);
   let parsed: protobuf.IParserResult;
@@ -212,13 +212,16 @@ function loadFile(state: LoadState, file: string): void {
     if (!target) {
       throw new UserError(
         'PROTO_IMPORT_NOT_FOUND',
-        `${where(file, at)}: import "${importPath}" not found (looked in ${label(state.rootDir)})`,
-        { file: label(file), hint: 'imports resolve relative to the folder of the proto that declares the service' },
+        `${where(file, at)}: import "${importPath}" not found (looked in ${displayPath(state.rootDir)})`,
+        {
+          file: displayPath(file),
+          hint: 'imports resolve relative to the folder of the proto that declares the service',
+        },
       );
     }
     const rel = relative(state.rootDir, target);
     if (rel.startsWith('..') || isAbsolute(rel)) {
-      throw syntaxError(file, at, `import "${importPath}" resolves outside ${label(state.rootDir)}`);
+      throw syntaxError(file, at, `import "${importPath}" resolves outside ${displayPath(state.rootDir)}`);
     }
     loadFile(state, target);
   }

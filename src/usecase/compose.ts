@@ -6,6 +6,7 @@ import yaml from 'js-yaml';
 import { UserError } from '../errors.js';
 import { assertSchema } from '../schema/validate.js';
 import { readTextFile } from '../util/json-file.js';
+import { displayPath } from '../util/paths.js';
 
 export const COMPOSE_FILE = 'docker-compose.yml';
 
@@ -41,11 +42,6 @@ export function composeProjectName(useCaseDir: string): string {
     .replace(/[^a-z0-9_-]/g, '');
 }
 
-function label(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith('..') ? rel : path;
-}
-
 /** Parses YAML text; thrown on a syntax error: UserError INVALID_YAML naming file, line and column. */
 export function parseYaml(text: string, fileLabel: string): unknown {
   try {
@@ -75,7 +71,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export function readUseCaseCompose(useCaseDir: string): UseCaseCompose {
   const dir = resolve(useCaseDir);
   const path = join(dir, COMPOSE_FILE);
-  const fileLabel = label(path);
+  const fileLabel = displayPath(path);
   const doc = parseYaml(
     readTextFile(path, fileLabel, 'a use case folder has a docker-compose.yml naming its services'),
     fileLabel,

@@ -1,11 +1,12 @@
 // connections.json of a use case: read (syntax + schema), then checked against the services' protos — every service
 // and rpc it names exists, each connection's output message fits the next input field by field, and the connections
 // form no cycle (each operation runs once, in dependency order).
-import { isAbsolute, join, relative } from 'node:path';
+import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { compareMessages, type FieldMismatch } from '../proto/compat.js';
 import { messageType } from '../proto/inspect.js';
 import { readJsonFile } from '../util/json-file.js';
+import { displayPath } from '../util/paths.js';
 import type { UseCaseCompose } from './compose.js';
 import type { UseCaseService } from './load.js';
 
@@ -35,15 +36,10 @@ export interface ReadConnections {
   data: ConnectionsFile;
 }
 
-function label(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-}
-
 /** Reads <dir>/connections.json. Thrown: UserError FILE_NOT_FOUND, INVALID_JSON, SCHEMA_VIOLATION. */
 export function readConnections(dir: string): ReadConnections {
   const path = join(dir, CONNECTIONS_FILE);
-  const name = label(path);
+  const name = displayPath(path);
   const data = readJsonFile<ConnectionsFile>(
     path,
     'connections',
@@ -99,7 +95,7 @@ function lookupRpc(file: ReadConnections, pointer: string, service: UseCaseServi
     pointer,
     'UNKNOWN_METHOD',
     `${service.composeService} has no rpc "${method}" (its rpcs: ${service.rpcs.map((r) => r.name).join(', ') || 'none'})`,
-    `rpc names are case-sensitive, as written in ${label(service.proto.file)}`,
+    `rpc names are case-sensitive, as written in ${displayPath(service.proto.file)}`,
   );
 }
 

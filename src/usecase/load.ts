@@ -2,9 +2,10 @@
 // docker-compose.yml service, each one's proto and rpcs, and the checked connections.json. Every mistake is reported
 // naming what does exist, so the fix is obvious from the message alone.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { loadProto, mentionsService, type ProtoInfo, type RpcInfo } from '../proto/inspect.js';
+import { displayPath } from '../util/paths.js';
 import { composeProjectName, readUseCaseCompose, type ComposeService } from './compose.js';
 import { checkConnections, readConnections, type ConnectionSpec } from './connections.js';
 
@@ -42,11 +43,6 @@ export interface UseCase {
   unusedFolders: string[];
 }
 
-function label(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-}
-
 function listDirs(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
@@ -57,7 +53,7 @@ function listDirs(dir: string): string[] {
 /** The one .proto of services/<folder>/proto that declares a service, loaded with its imports. */
 function loadServiceProto(dir: string, folder: string): ProtoInfo {
   const protoDir = join(dir, SERVICES_DIR, folder, PROTO_SUBDIR);
-  const where = label(protoDir);
+  const where = displayPath(protoDir);
   const hint = `put the service's .proto in ${where}/ (other .proto files there are its imports)`;
   if (!existsSync(protoDir) || !statSync(protoDir).isDirectory()) {
     throw new UserError(
@@ -104,8 +100,8 @@ function collectRpcs(proto: ProtoInfo, folder: string): RpcInfo[] {
       if (first !== undefined) {
         throw new UserError(
           'DUPLICATE_RPC',
-          `${label(proto.file)}: rpc ${rpc.name} is declared by both ${first} and ${service.fullName}; connections.json names rpcs without their service`,
-          { file: label(proto.file), hint: `rename one of them (service folder ${folder})` },
+          `${displayPath(proto.file)}: rpc ${rpc.name} is declared by both ${first} and ${service.fullName}; connections.json names rpcs without their service`,
+          { file: displayPath(proto.file), hint: `rename one of them (service folder ${folder})` },
         );
       }
       owner.set(rpc.name, service.fullName);
@@ -124,9 +120,9 @@ function mapFolders(composePath: string, services: ComposeService[]): Map<string
     if (other) {
       throw new UserError(
         'FOLDER_MAPPED_TWICE',
-        `${label(composePath)}: services "${other.name}" and "${service.name}" are both built from ${SERVICES_DIR}/${service.folder}; each service folder is one pipeline node`,
+        `${displayPath(composePath)}: services "${other.name}" and "${service.name}" are both built from ${SERVICES_DIR}/${service.folder}; each service folder is one pipeline node`,
         {
-          file: label(composePath),
+          file: displayPath(composePath),
           pointer: `/services/${service.name}/build`,
           hint: 'give each compose service its own services/<folder> with its Dockerfile and proto',
         },
@@ -153,8 +149,8 @@ export function loadUseCase(useCaseDir: string): UseCase {
   const compose = readUseCaseCompose(dir);
   const servicesDir = join(dir, SERVICES_DIR);
   if (!existsSync(servicesDir) || !statSync(servicesDir).isDirectory()) {
-    throw new UserError('NO_SERVICES', `${label(servicesDir)}: no such folder`, {
-      file: label(servicesDir),
+    throw new UserError('NO_SERVICES', `${displayPath(servicesDir)}: no such folder`, {
+      file: displayPath(servicesDir),
       hint: 'a use case keeps each service in services/<folder> with its Dockerfile and proto/',
     });
   }
