@@ -3,7 +3,6 @@
 // fields of each message (for mapping one service's output onto another's input by field name).
 // Static inspection for `export` (services, rpcs, compatibility) lives beside this file and uses protobufjs directly.
 import { dirname, relative } from 'node:path';
-import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { UserError } from '../errors.js';
 
@@ -48,8 +47,6 @@ export interface RuntimeService {
   /** Fully qualified service name, e.g. `energy.DataGenerator`. */
   fullName: string;
   definition: protoLoader.ServiceDefinition;
-  /** A grpc-js client class for this service (one channel per instance). */
-  client: grpc.ServiceClientConstructor;
   /** rpc names as written in the proto, in declaration order. */
   rpcs: string[];
 }
@@ -59,7 +56,6 @@ export interface RuntimeProto {
   file: string;
   /** How the file is named in messages. */
   label: string;
-  packageDefinition: protoLoader.PackageDefinition;
   services: RuntimeService[];
   /** Top-level messages by fully qualified name. */
   messages: Map<string, RuntimeMessage>;
@@ -152,17 +148,12 @@ export function loadRuntimeProto(file: string, label = file): RuntimeProto {
   const messages = new Map<string, RuntimeMessage>();
   for (const [fullName, def] of Object.entries(packageDefinition)) {
     if (isService(def)) {
-      services.push({
-        fullName,
-        definition: def,
-        client: grpc.makeGenericClientConstructor(def, fullName),
-        rpcs: Object.keys(def),
-      });
+      services.push({ fullName, definition: def, rpcs: Object.keys(def) });
     } else if (def.format === 'Protocol Buffer 3 DescriptorProto') {
       messages.set(fullName, describeMessage(def as MessageType, fullName));
     }
   }
-  const proto: RuntimeProto = { file, label, packageDefinition, services, messages, resolved: new Map() };
+  const proto: RuntimeProto = { file, label, services, messages, resolved: new Map() };
   cache.set(file, proto);
   return proto;
 }
