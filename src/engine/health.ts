@@ -5,6 +5,7 @@
 // Used by the engine before the first call and by the local runtime after starting a service.
 import * as grpc from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
+import { sleep } from './invoker.js';
 
 export type HealthStatus = 'UNKNOWN' | 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
 export type ReadyVia = 'health' | 'channel';
@@ -70,16 +71,8 @@ export async function waitUntilReady(
     if (outcome === 'health' || outcome === 'channel') return outcome;
     if (outcome === 'aborted') return undefined;
     // The stream broke (the server closed it or went away, e.g. restarting): back off a little, doubling as the
-    // health protocol asks, so that a server that keeps dropping the stream is not hammered.
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, pause);
-      function done() {
-        signal.removeEventListener('abort', done);
-        clearTimeout(timer);
-        resolve();
-      }
-      signal.addEventListener('abort', done, { once: true });
-    });
+    // health protocol asks, so that a server that keeps dropping the stream is not hammered. An abort ends it at once.
+    await sleep(pause, signal).catch(() => {});
     pause = Math.min(pause * 2, 1000);
   }
   return undefined;
