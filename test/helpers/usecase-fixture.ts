@@ -45,29 +45,15 @@ export function useCaseCopies(): () => UseCaseCopy {
   };
 }
 
-function asUserError(err: unknown): UserError {
-  if (err instanceof UserError) return err;
-  throw err;
-}
-
-/** The UserError `fn` throws; fails the test when there is none or it is another error. */
-export function userError(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (err) {
-    return asUserError(err);
-  }
-  throw new Error('expected a UserError');
-}
-
-/** The UserError `promise` rejects with; fails the test when there is none or it is another error. */
+/** The UserError `promise` rejects with (userError in ./user-error.ts is the synchronous one). */
 export async function userRejection(promise: Promise<unknown>): Promise<UserError> {
   try {
     await promise;
   } catch (err) {
-    return asUserError(err);
+    if (err instanceof UserError) return err;
+    throw err;
   }
-  throw new Error('expected a UserError');
+  throw new Error('expected a UserError, nothing was thrown');
 }
 
 /** Rewrites a file of the copy through `edit` (given and returning its text). */

@@ -21,9 +21,9 @@ import {
   setConnections,
   ENERGY_EXPORT_FILES,
   useCaseCopies,
-  userError,
   userRejection,
 } from '../helpers/usecase-fixture.js';
+import { userError } from '../helpers/user-error.js';
 
 const copy = useCaseCopies();
 

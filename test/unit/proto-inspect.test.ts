@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { blueprintMessageName, declaresService, loadProto, messageType } from '../../src/proto/inspect.js';
 import { sharedFixtures, tempDir } from '../helpers/cli.js';
-import { energyFixture, userError } from '../helpers/usecase-fixture.js';
+import { energyFixture } from '../helpers/usecase-fixture.js';
+import { userError } from '../helpers/user-error.js';
 
 const protoOf = (folder: string) => join(energyFixture, 'services', folder, 'proto', `${folder}.proto`);
 

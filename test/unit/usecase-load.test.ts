@@ -9,8 +9,8 @@ import {
   energyFixture,
   setConnections,
   useCaseCopies,
-  userError,
 } from '../helpers/usecase-fixture.js';
+import { userError } from '../helpers/user-error.js';
 
 const copyCase = useCaseCopies();
 const copy = (): string => copyCase().dir;
