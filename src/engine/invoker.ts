@@ -22,7 +22,7 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
 };
 
 /** The gRPC status name of a code (UNAVAILABLE for 14). */
-export function statusName(code: number): string {
+function statusName(code: number): string {
   return grpc.status[code] ?? `STATUS_${code}`;
 }
 
@@ -170,7 +170,7 @@ export interface RetryOptions extends CallOptions {
 }
 
 /** The delay before retry `n` (1-based): initial * multiplier^(n-1), capped. No jitter, so runs are reproducible. */
-export function backoffDelay(n: number, backoff: BackoffOptions): number {
+function backoffDelay(n: number, backoff: BackoffOptions): number {
   return Math.min(backoff.maxMs, Math.round(backoff.initialMs * backoff.multiplier ** (n - 1)));
 }
 

@@ -30,7 +30,7 @@ function kind(field: FieldDescriptor): string {
 }
 
 /** A field's type as the proto writes it, for messages. */
-export function typeText(field: FieldDescriptor): string {
+function typeText(field: FieldDescriptor): string {
   const base = field.typeName || field.type.replace(/^TYPE_/, '').toLowerCase();
   if (field.map) return `map ${field.typeName}`;
   return field.repeated ? `repeated ${base}` : base;

@@ -45,7 +45,7 @@ function checkStreaming(prepared: PreparedRun): void {
  * The request of each start node: `input.all` overlaid with `input.nodes[container]` and `input.nodes[id]`. Thrown:
  * UserError (exit 2) for an --input naming no start node, (exit 1) for a value that cannot be encoded.
  */
-export function startRequests(
+function startRequests(
   prepared: PreparedRun,
   input: InitialInput,
   warn: (node: NodeId | undefined, message: string) => void,

@@ -5,7 +5,7 @@ import { UserError } from '../errors.js';
 import type { Blueprint, Link } from '../platform/types.js';
 import type { NodeId, PipelineEdge, PipelineGraph, PipelineNode } from './types.js';
 
-export function nodeId(container: string, operation: string): NodeId {
+function nodeId(container: string, operation: string): NodeId {
   return `${container}:${operation}`;
 }
 

@@ -1,3 +1,3 @@
 // The pipeline graph: build it from a blueprint, read its levels and edges.
-export { buildPipelineGraph, nodeId } from './build.js';
+export { buildPipelineGraph } from './build.js';
 export type { NodeId, PipelineEdge, PipelineGraph, PipelineNode } from './types.js';

@@ -7,7 +7,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { UserError } from '../errors.js';
 
 /** The loader options of the runtime: decoded messages keep proto field names, longs and enums read as strings. */
-export const RUNTIME_LOAD_OPTIONS: protoLoader.Options = {
+const RUNTIME_LOAD_OPTIONS: protoLoader.Options = {
   keepCase: true,
   longs: String,
   enums: String,
