@@ -333,29 +333,10 @@ function stripComments(source: string): string {
 
 /**
  * Whether a .proto file may declare a `service`: false when the word does not appear outside comments, which settles
- * most imported files without parsing them. A true answer needs loadProto (or declaresService) to confirm.
+ * most imported files without parsing them. A true answer needs loadProto to confirm.
  */
 export function mentionsService(file: string): boolean {
   return /\bservice\b/.test(stripComments(readFileSync(file, 'utf8')));
-}
-
-/**
- * Whether a .proto file declares a `service`, by parsing it alone (imports are not followed, types not resolved).
- * Thrown: UserError PROTO_SYNTAX when it does not parse.
- */
-export function declaresService(file: string): boolean {
-  const abs = resolve(file);
-  if (!mentionsService(abs)) return false;
-  const source = readFileSync(abs, 'utf8');
-  const root = new protobuf.Root();
-  try {
-    parseSource(abs, source, root);
-  } catch (err) {
-    throw parseFailure(abs, source, err);
-  }
-  const services: protobuf.Service[] = [];
-  collectServices(root, abs, services);
-  return services.length > 0;
 }
 
 /** The message type `name` (fully qualified, with or without leading dot) of a loaded proto. */

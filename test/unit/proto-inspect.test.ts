@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { blueprintMessageName, declaresService, loadProto, messageType } from '../../src/proto/inspect.js';
+import { blueprintMessageName, loadProto, messageType } from '../../src/proto/inspect.js';
 import { sharedFixtures, tempDir } from '../helpers/cli.js';
 import { energyFixture } from '../helpers/usecase-fixture.js';
 import { userError } from '../helpers/user-error.js';
@@ -195,13 +195,5 @@ describe('loadProto errors', () => {
     expect(userError(() => loadProto(file)).message).toBe(
       `${join(file, '..', 'lib', 'b.proto')}:3:26: unexpected '}', ';' expected`,
     );
-  });
-});
-
-describe('declaresService', () => {
-  it('tells a service proto from an imported one without following imports', () => {
-    const dir = join(energyFixture, 'services', 'data_generator', 'proto');
-    expect(declaresService(join(dir, 'data_generator.proto'))).toBe(true);
-    expect(declaresService(join(dir, 'common', 'types.proto'))).toBe(false);
   });
 });
