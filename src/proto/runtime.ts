@@ -2,9 +2,10 @@
 // to call it: which gRPC service holds an operation, how to encode its request and decode its response, and the
 // fields of each message (for mapping one service's output onto another's input by field name).
 // Static inspection for `export` (services, rpcs, compatibility) lives beside this file and uses protobufjs directly.
-import { dirname, relative } from 'node:path';
+import { dirname } from 'node:path';
 import * as protoLoader from '@grpc/proto-loader';
 import { UserError } from '../errors.js';
+import { displayPath } from '../util/paths.js';
 
 /** The loader options of the runtime: decoded messages keep proto field names, longs and enums read as strings. */
 const RUNTIME_LOAD_OPTIONS: protoLoader.Options = {
@@ -164,8 +165,7 @@ function describeLoadError(cause: unknown, file: string): string {
   if (err.code === 'ENOENT') {
     const missing = err.path ?? /'([^']+)'/.exec(err.message)?.[1];
     if (!missing || missing === file) return 'file not found';
-    const rel = relative(process.cwd(), missing);
-    return `cannot read imported file ${rel && !rel.startsWith('..') ? rel : missing}`;
+    return `cannot read imported file ${displayPath(missing)}`;
   }
   const message = String(err.message ?? cause).split('\n')[0]!;
   // protobufjs ends its messages with `(line 3)`, or `(/path/other.proto, line 3)` for an imported file.
