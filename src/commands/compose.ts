@@ -4,6 +4,7 @@ import { BaseCommand } from '../cli/base-command.js';
 import {
   applyHealthchecks,
   composeNextSteps,
+  composeSummary,
   DEFAULT_BASE_PORT,
   planCompose,
   writeCompose,
@@ -12,7 +13,6 @@ import {
 } from '../deploy/compose.js';
 import { dockerPreflight, imagesWithHealthcheck } from '../deploy/docker.js';
 import { loadPackage } from '../platform/read.js';
-import { displayPath } from '../util/paths.js';
 
 export interface ComposeResult {
   output: string;
@@ -78,27 +78,16 @@ export default class Compose extends BaseCommand {
     for (const note of plan.notes) this.note(note);
     writeCompose(plan);
 
-    const count = `${plan.services.length} service${plan.services.length === 1 ? '' : 's'}`;
-    const o = plan.orchestrator;
-    const extra = o ? ` + orchestrator (${o.build !== undefined ? `built from ${o.build}` : o.image})` : '';
-    this.log(`wrote ${displayPath(plan.outputPath)}: ${count}${extra}, published ports ${portRange(plan.services)}`);
-    this.log(`created ${displayPath(plan.dataDir)}/ (mounted at /app/data in every service)`);
+    for (const line of composeSummary(plan)) this.log(line);
     const next = composeNextSteps(plan);
     this.log(`next:\n${next.map((line) => `  ${line}`).join('\n')}`);
     return {
       output: plan.outputPath,
       data_dir: plan.dataDir,
       services: plan.services,
-      orchestrator: o ?? null,
+      orchestrator: plan.orchestrator ?? null,
       notes: plan.notes,
       next,
     };
   }
-}
-
-function portRange(services: PlannedService[]): string {
-  if (services.length === 0) return 'none';
-  const first = services[0]!.published;
-  const last = services[services.length - 1]!.published;
-  return first === last ? String(first) : `${first}-${last}`;
 }

@@ -409,6 +409,23 @@ export function writeCompose(plan: ComposePlan): void {
 }
 
 /**
+ * What the command says it did, one line each: the file with its services and published ports, then the data folder.
+ * A plan always has at least one service (planCompose refuses an empty blueprint).
+ */
+export function composeSummary(plan: ComposePlan): string[] {
+  const count = `${plan.services.length} service${plan.services.length === 1 ? '' : 's'}`;
+  const o = plan.orchestrator;
+  const extra = o ? ` + orchestrator (${o.build !== undefined ? `built from ${o.build}` : o.image})` : '';
+  const first = plan.services[0]!.published;
+  const last = plan.services[plan.services.length - 1]!.published;
+  const ports = first === last ? String(first) : `${first}-${last}`;
+  return [
+    `wrote ${displayPath(plan.outputPath)}: ${count}${extra}, published ports ${ports}`,
+    `created ${displayPath(plan.dataDir)}/ (mounted at ${DATA_MOUNT} in every service)`,
+  ];
+}
+
+/**
  * What the user does next, as commands to type from the current folder. With the orchestrator, `up --exit-code-from`
  * runs the pipeline and returns its exit status; without it, the services come up detached and
  * `aieffect orchestrate` runs from the host against their published ports.
