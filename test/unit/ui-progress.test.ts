@@ -1,6 +1,6 @@
 // The plain progress lines and the --plan text, rendered from engine events and plan data (compared without colours).
 import { stripVTControlCharacters as plain } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createProgress, describeEvent, formatDuration, progressMode } from '../../src/ui/progress.js';
 import { renderPlan } from '../../src/ui/plan.js';
 
@@ -11,6 +11,12 @@ describe('progressMode', () => {
     expect(progressMode({ json: true, progress: true }, tty)).toBe('none');
     expect(progressMode({ json: false, progress: false }, tty)).toBe('none');
     expect(progressMode({ json: false, progress: true }, pipe)).toBe('plain');
+    vi.stubEnv('TERM', 'xterm-256color');
+    expect(progressMode({ json: false, progress: true }, tty)).toBe('tree');
+    // A dumb terminal cannot redraw the tree in place.
+    vi.stubEnv('TERM', 'dumb');
+    expect(progressMode({ json: false, progress: true }, tty)).toBe('plain');
+    vi.unstubAllEnvs();
   });
 });
 
