@@ -135,7 +135,10 @@ describe('exportUseCase', () => {
     expect(listFiles(out)).toEqual(summary.files);
     const pkg = loadPackage(out);
     const graph = buildPipelineGraph(pkg.blueprint);
-    expect(graph).toBeDefined();
+    expect(graph.edges).toEqual([
+      { from: 'data_analyzer1:AnalyzeData', to: 'report_generator1:GenerateReport' },
+      { from: 'data_generator1:GenerateData', to: 'data_analyzer1:AnalyzeData' },
+    ]);
     for (const node of pkg.blueprint.nodes) {
       const proto = loadRuntimeProto(nodeProtoPath(pkg, node));
       for (const op of node.operation_signature_list) {
@@ -157,7 +160,7 @@ describe('exportUseCase', () => {
     expect(readFileSync(join(out, 'blueprint.json'), 'utf8')).toBe(before);
     expect(listFiles(root).filter((f) => !f.startsWith('energy_pipeline/') && !f.startsWith('export/'))).toEqual([]);
     expect(existsSync(join(root, 'never'))).toBe(false);
-    await userRejection(exportUseCase(dir, join(root, 'never'), {}));
+    expect((await userRejection(exportUseCase(dir, join(root, 'never'), {}))).code).toBe('UNKNOWN_METHOD');
     expect(existsSync(join(root, 'never'))).toBe(false);
   });
 });
