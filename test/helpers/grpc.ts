@@ -12,7 +12,6 @@ export const protosDir = fileURLToPath(new URL('../fixtures/protos/', import.met
 export type Message = Record<string, unknown>;
 export type Handler = (request: Message, call: grpc.ServerUnaryCall<Message, Message>) => Message | Promise<Message>;
 
-/** An error a handler throws to answer with a gRPC status. */
 /** Echo-proto handler: appends `name` to the trail, adds it to data and counts seq up (shows the path a run took). */
 export const step =
   (name: string) =>
@@ -22,6 +21,7 @@ export const step =
     trail: [...(req.trail as string[]), name],
   });
 
+/** An error a handler throws to answer with a gRPC status. */
 export function grpcError(code: grpc.status, details: string): Error & { code: grpc.status; details: string } {
   return Object.assign(new Error(details), { code, details });
 }
