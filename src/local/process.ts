@@ -26,6 +26,8 @@ export interface ExitInfo {
   signal: NodeJS.Signals | null;
 }
 
+const DEFAULT_GRACE_MS = 5000;
+
 /** "exited with code 1", "was killed by SIGKILL": for messages. */
 export function describeExit(exit: ExitInfo): string {
   if (exit.signal) return `was killed by ${exit.signal}`;
@@ -85,7 +87,7 @@ function runningMembers(pgid: number): number[] | undefined {
 }
 
 /** Whether any process of the group still runs (zombies do not count). */
-export function groupAlive(pgid: number): boolean {
+function groupAlive(pgid: number): boolean {
   if (!signalGroup(pgid, 0)) return false;
   const members = runningMembers(pgid);
   return members === undefined ? true : members.length > 0;
@@ -149,7 +151,7 @@ export class ServiceProcess {
    * Stops the whole group: SIGTERM, then SIGKILL for whatever is left after `graceMs`. Resolves once no process of
    * the group is left.
    */
-  async stop(graceMs = 5000): Promise<void> {
+  async stop(graceMs = DEFAULT_GRACE_MS): Promise<void> {
     if (!groupAlive(this.pid)) {
       liveGroups.delete(this.pid);
       return;

@@ -8,8 +8,7 @@ import { UserError } from '../errors.js';
 import { describeExit, ServiceProcess, type ExitInfo } from './process.js';
 import { waitForAddress, type Readiness, type ReadyVia } from './health.js';
 
-export const LOCAL_HOST = '127.0.0.1';
-export const DEFAULT_GRACE_MS = 5000;
+const LOCAL_HOST = '127.0.0.1';
 
 /** How to start one service (from its x-aieffect extension). */
 export interface LocalServiceSpec {
@@ -219,7 +218,7 @@ export class LocalServices {
       const started = Date.now();
       const services = this.entries.map((e) => e.info.service);
       this.options.onEvent?.({ type: 'services-stopping', at: started, services });
-      await Promise.all(this.entries.map((e) => e.proc.stop(this.options.graceMs ?? DEFAULT_GRACE_MS)));
+      await Promise.all(this.entries.map((e) => e.proc.stop(this.options.graceMs)));
       this.options.onEvent?.({ type: 'services-stopped', at: Date.now(), services, durationMs: Date.now() - started });
     })();
     return this.stopping;

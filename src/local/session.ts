@@ -20,7 +20,7 @@ import { exportUseCase } from '../platform/export.js';
 import { assignPorts, localAddresses, startLocalServices, type LocalEvent, type LocalServiceInfo } from './runtime.js';
 import { localServiceSpecs } from './specs.js';
 
-export const DATA_SUBDIR = 'data';
+const DATA_SUBDIR = 'data';
 
 export interface LocalRunOptions {
   /** The services' shared data folder, given as DATA_DIR (default: <use case>/data, as in its docker-compose.yml). */
