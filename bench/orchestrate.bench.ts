@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writePackage, type PackageNode } from '../test/helpers/export-package.js';
+import { chainNodes, writePackage, type PackageNode } from '../test/helpers/export-package.js';
 import { median, round, type BenchResult } from './types.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -81,11 +81,10 @@ async function chain10(size: number, id: string, runs: number): Promise<BenchRes
   const servers = await startServers(Array.from({ length: 10 }, () => 0));
   const addresses = servers.ports.map((p) => `127.0.0.1:${p}`);
   const names = addresses.map((_, i) => `stage${i}`);
-  const nodes = names.map((c, i) => ({
-    container: c,
-    proto: 'echo.proto',
-    operations: { Echo: i < 9 ? [`${names[i + 1]}:Echo`] : [] },
-  }));
+  const nodes = chainNodes(
+    'echo.proto',
+    names.map((c) => `${c}:Echo`),
+  );
   const dir = tempPackage(nodes, Object.fromEntries(names.map((c, i) => [c, addresses[i]!])));
   let m: Measured;
   try {
