@@ -137,9 +137,14 @@ function parseSource(file: string, source: string, root: protobuf.Root): protobu
   }
 }
 
+/** Where protobufjs ships a google/protobuf/<name>.proto that its `common` bundle lacks. */
+function shippedWellKnown(importPath: string): string {
+  return join(protobufjsGoogleDir, importPath.slice(WELL_KNOWN_PREFIX.length));
+}
+
 function isWellKnown(importPath: string): boolean {
   if (!importPath.startsWith(WELL_KNOWN_PREFIX)) return false;
-  return protobuf.common.get(importPath) !== null || existsSync(join(protobufjsGoogleDir, importPath.slice(16)));
+  return protobuf.common.get(importPath) !== null || existsSync(shippedWellKnown(importPath));
 }
 
 interface LoadState {
@@ -158,7 +163,7 @@ function loadWellKnown(state: LoadState, importPath: string): void {
     state.root.addJSON(bundled.nested ?? {});
     return;
   }
-  const path = join(protobufjsGoogleDir, importPath.slice(WELL_KNOWN_PREFIX.length));
+  const path = shippedWellKnown(importPath);
   const parsed = parseSource(path, readFileSync(path, 'utf8'), state.root);
   for (const imp of parsed.imports ?? []) loadWellKnown(state, imp);
 }
