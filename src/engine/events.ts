@@ -1,8 +1,12 @@
 // The typed events of a run. The engine emits them, the UI (src/ui/progress.ts) and tests subscribe; this file is the
 // only part of the engine the UI may import.
 import type { NodeId } from '../graph/types.js';
+import type { ReadyVia } from './health.js';
 
-/** A gRPC failure as the engine reports it: the status name (UNAVAILABLE, DEADLINE_EXCEEDED, ...) and its details. */
+/**
+ * A failed call as the engine reports it (events and the run summary): the gRPC status name (UNAVAILABLE,
+ * DEADLINE_EXCEEDED, ...), or INVALID_REQUEST when the request could not be encoded, and its details.
+ */
 export interface CallError {
   code: string;
   message: string;
@@ -12,7 +16,7 @@ export type EngineEvent =
   | { type: 'run-started'; at: number; levels: NodeId[][]; nodes: NodeId[] }
   /** Readiness: waiting for a container's service before the first call. */
   | { type: 'service-waiting'; at: number; container: string; address: string }
-  | { type: 'service-ready'; at: number; container: string; address: string; via: 'channel' | 'health' }
+  | { type: 'service-ready'; at: number; container: string; address: string; via: ReadyVia }
   | { type: 'node-started'; at: number; node: NodeId }
   | { type: 'node-retrying'; at: number; node: NodeId; attempt: number; delayMs: number; error: CallError }
   | { type: 'node-finished'; at: number; node: NodeId; durationMs: number; attempts: number }

@@ -2,7 +2,7 @@
 // messages), then executed with run options into a RunResult. `orchestrate` and `run` share all of it.
 import type { NodeId, PipelineGraph, PipelineNode } from '../graph/types.js';
 import type { ResolvedOperation, RuntimeProto } from '../proto/runtime.js';
-import type { NodeStatus, RunStatus } from './events.js';
+import type { CallError, NodeStatus, RunStatus } from './events.js';
 
 export type Message = Record<string, unknown>;
 
@@ -81,12 +81,6 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-export interface NodeError {
-  /** gRPC status name (UNAVAILABLE, DEADLINE_EXCEEDED, ...) or INVALID_REQUEST when the request could not be encoded. */
-  code: string;
-  message: string;
-}
-
 export interface NodeSummary {
   status: NodeStatus;
   /** ISO 8601, when the node's first call started. */
@@ -94,7 +88,7 @@ export interface NodeSummary {
   end?: string;
   duration_ms?: number;
   attempts: number;
-  error?: NodeError;
+  error?: CallError;
 }
 
 export interface RunSummary {
@@ -106,7 +100,7 @@ export interface RunSummary {
   /** Per node, in blueprint order. */
   nodes: Record<NodeId, NodeSummary>;
   /** Why the run failed: the first node that failed. */
-  error?: NodeError & { node: NodeId; attempts: number };
+  error?: CallError & { node: NodeId; attempts: number };
 }
 
 export interface RunResult {
