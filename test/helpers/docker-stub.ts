@@ -3,6 +3,7 @@
 // aieffect and build_and_tag.sh make. Tests then assert the exact commands that would have reached Docker.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { shellQuote } from '../../src/deploy/shell-template.js';
 
 export interface DockerStubOptions {
   /** `docker info` fails as it does when no engine is running. */
@@ -34,7 +35,7 @@ export interface DockerStub {
 const SEP = '\x1f';
 
 function bashWords(words: string[] = []): string {
-  return words.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ');
+  return words.map(shellQuote).join(' ');
 }
 
 /** Writes the stub into `<dir>/bin/docker`, logging to `<dir>/docker-calls.log`. */
