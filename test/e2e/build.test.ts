@@ -190,6 +190,8 @@ describe('aieffect build --run', () => {
     mkdirSync(emptyPath);
     const res = await runCli(['build', 'mini_pipeline', '--run'], { cwd: tmp.dir, env: { PATH: emptyPath } });
     expect(res.code).toBe(1);
+    expect(res.stdout).toBe([...miniPipelineWrote, ''].join('\n'));
+    expectGolden('build/mini_pipeline.build_and_tag.sh', readFileSync(join(useCase, 'build_and_tag.sh'), 'utf8'));
     expect(res.stderr).toBe(
       [
         SKIP_NOTE,
