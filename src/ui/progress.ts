@@ -132,28 +132,23 @@ function treeProgress(): Progress {
   const ready = deferred();
   const containers = new Set<string>();
   let readyCount = 0;
-  let readyTask: Wrapper | undefined;
-  let readyTitle = 'services';
-  const setReadyTitle = (title: string) => {
-    readyTitle = title;
-    if (readyTask) readyTask.title = title;
-  };
   let running: Promise<unknown> = Promise.resolve();
   // The tree is drawn on stderr; while it draws, other stderr output is buffered and printed after it.
   const logger = new ListrLogger({
     processOutput: new ProcessOutput(process.stderr, process.stderr, { dump: ['stderr'], leaveEmptyLine: false }),
   });
 
-  const nodeTask = (id: string): Task => ({
-    title: `${id} ${color.dim('waiting')}`,
+  /** A task settled by `d`, taking the title (and skip) its events set before listr2 created it. */
+  const deferredTask = (title: string, d: Deferred): Task => ({
+    title,
     task: (_ctx, task) => {
-      const d = nodes.get(id)!;
       d.task = task;
       if (d.title !== undefined) task.title = d.title;
       if (d.skip !== undefined) task.skip(d.skip);
       return d.promise;
     },
   });
+  const nodeTask = (id: string): Task => deferredTask(`${id} ${color.dim('waiting')}`, nodes.get(id)!);
 
   const settleAll = () => {
     ready.resolve();
@@ -167,14 +162,7 @@ function treeProgress(): Progress {
           for (const id of event.nodes) nodes.set(id, deferred());
           const list = new Listr(
             [
-              {
-                title: 'services',
-                task: (_ctx, task) => {
-                  readyTask = task;
-                  task.title = readyTitle;
-                  return ready.promise;
-                },
-              },
+              deferredTask('services', ready),
               ...event.levels.map((level, i): Task => ({
                 title: `level ${i}`,
                 task: (_ctx, task) => task.newListr(level.map(nodeTask), { concurrent: true, exitOnError: false }),
@@ -193,11 +181,11 @@ function treeProgress(): Progress {
         }
         case 'service-waiting':
           containers.add(event.container);
-          setReadyTitle(`services: waiting for ${containers.size - readyCount} of ${containers.size}`);
+          setTitle(ready, `services: waiting for ${containers.size - readyCount} of ${containers.size}`);
           break;
         case 'service-ready':
           readyCount++;
-          setReadyTitle(`services: ${readyCount} of ${containers.size} ready`);
+          setTitle(ready, `services: ${readyCount} of ${containers.size} ready`);
           break;
         case 'node-started': {
           ready.resolve();
@@ -232,7 +220,7 @@ function treeProgress(): Progress {
           break;
         }
         case 'warning':
-          process.stderr.write(`${color.yellow('warning')} ${event.message}\n`);
+          process.stderr.write(`${describeEvent(event)}\n`);
           break;
         case 'run-finished':
           if (event.status !== 'succeeded') ready.reject(new Error('services: not ready'));
