@@ -78,6 +78,11 @@ describe('aieffect orchestrate', () => {
     const quiet = await runCli(['orchestrate', 'pkg', '--no-progress'], { cwd: work.dir });
     expect(quiet.code).toBe(0);
     expect(quiet.stderr).toBe('');
+    // No --input: the start node's request is all proto3 defaults.
+    expect(JSON.parse(quiet.stdout)).toEqual({
+      'a:Echo': { data: '>a', seq: '1', trail: ['a'], blob: '' },
+      'b:Step': { data: '>a>b', seq: '2', trail: ['a', 'b'], blob: '' },
+    });
   });
 
   it('reads --input from a file, per node', async () => {
