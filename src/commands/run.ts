@@ -15,7 +15,7 @@ import {
 } from '../engine/index.js';
 import { runUseCaseLocally, type LocalRun, type LocalServiceInfo } from '../local/index.js';
 import { displayPath } from '../util/paths.js';
-import { createRunConsole, renderOutputTail, renderServiceTable } from '../ui/local-services.js';
+import { createRunConsole, renderErrorOutputs, renderOutputTail, renderServiceTable } from '../ui/local-services.js';
 
 /** The run's result as --json and --output give it: the engine's document plus where the services ran. */
 export interface LocalRunDocument extends RunResultDocument {
@@ -171,12 +171,7 @@ export default class Run extends BaseCommand {
 
   /** Before the error line: the last output lines of the service(s) it is about, which usually say why. */
   private showOutputOf(err: UserError): void {
-    const details = err.details ?? {};
-    const several = details.not_ready as { service: string; output: string[] }[] | undefined;
-    const one = Array.isArray(details.output)
-      ? [{ service: String(details.service), output: details.output as string[] }]
-      : [];
-    for (const { service, output } of several ?? one) process.stderr.write(renderOutputTail(service, output) + '\n');
+    for (const block of renderErrorOutputs(err.details)) process.stderr.write(block + '\n');
   }
 
   private cancelled(signal: HandledSignal, what?: string): never {

@@ -32,6 +32,19 @@ export function renderOutputTail(service: string, lines: string[]): string {
   return `${color.bold(service)} output (last ${lines.length} line${lines.length === 1 ? '' : 's'}):\n${body}`;
 }
 
+/**
+ * The output blocks a runtime error carries, one per service it is about: the UserError details of SERVICE_EXITED
+ * (`service` and `output`) or of SERVICE_NOT_READY for several services (`not_ready`, each with its output). Empty when
+ * the error carries none.
+ */
+export function renderErrorOutputs(details: Record<string, unknown> = {}): string[] {
+  const several = details.not_ready as { service: string; output: string[] }[] | undefined;
+  const one = Array.isArray(details.output)
+    ? [{ service: String(details.service), output: details.output as string[] }]
+    : [];
+  return (several ?? one).map(({ service, output }) => renderOutputTail(service, output));
+}
+
 /** The running services, aligned: service, container, address, pid. */
 export function renderServiceTable(
   services: Pick<LocalServiceInfo, 'service' | 'container' | 'address' | 'pid'>[],
