@@ -5,13 +5,13 @@
 // one before the new one is complete.
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { basename, dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, parse, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
 import { blueprintMessageName } from '../proto/inspect.js';
 import { assertSchema } from '../schema/validate.js';
 import { loadUseCase, type UseCase } from '../usecase/load.js';
 import { writeDirAtomic } from '../util/atomic.js';
-import { displayPath } from '../util/paths.js';
+import { displayPath, isInside } from '../util/paths.js';
 import {
   BLUEPRINT_FILE,
   DOCKERINFO_FILE,
@@ -240,11 +240,6 @@ function realish(path: string): string {
   return join(realpathSync(current), ...rest);
 }
 
-function contains(outer: string, inner: string): boolean {
-  const rel = relative(outer, inner);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
 /**
  * Where the package may go. Thrown: UserError REFUSED_OUTPUT (exit 2) for the file system root or a folder that is or
  * contains the use case; OUTPUT_EXISTS without overwrite; OUTPUT_NOT_A_DIRECTORY; OUTPUT_NOT_AN_EXPORT when
@@ -260,7 +255,7 @@ export function checkOutputDir(useCaseDir: string, outDir: string, overwrite: bo
     });
   }
   const useCase = realish(resolve(useCaseDir));
-  if (contains(out, useCase)) {
+  if (isInside(out, useCase)) {
     const what = out === useCase ? 'is the use case folder' : `contains the use case folder ${displayPath(useCase)}`;
     throw new UserError('REFUSED_OUTPUT', `${shown}: refusing to write the export package there: it ${what}`, {
       exit: 2,

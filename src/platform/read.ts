@@ -1,10 +1,10 @@
 // Loads an export package (ours or one downloaded from the platform): blueprint.json and dockerinfo.json, each
 // validated against its schema, plus cross-file checks that a schema cannot express.
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve, relative } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { readJsonFile } from '../util/json-file.js';
-import { displayPath } from '../util/paths.js';
+import { displayPath, isInside } from '../util/paths.js';
 import {
   BLUEPRINT_FILE,
   DOCKERINFO_FILE,
@@ -69,8 +69,7 @@ export function loadPackage(exportDir: string): ExportPackage {
 export function nodeProtoPath(pkg: Pick<ExportPackage, 'dir'>, node: BlueprintNode): string {
   if (node.proto_uri) {
     const candidate = resolve(pkg.dir, node.proto_uri);
-    const inside = !relative(pkg.dir, candidate).startsWith('..');
-    if (inside && existsSync(candidate)) return candidate;
+    if (isInside(pkg.dir, candidate) && existsSync(candidate)) return candidate;
   }
   return join(pkg.dir, PROTO_DIR, `${node.container_name}.proto`);
 }

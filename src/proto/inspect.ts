@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import protobuf from 'protobufjs';
 import { UserError } from '../errors.js';
-import { displayPath } from '../util/paths.js';
+import { displayPath, isInside } from '../util/paths.js';
 
 export interface RpcInfo {
   name: string;
@@ -224,8 +224,7 @@ function loadFile(state: LoadState, file: string): void {
         },
       );
     }
-    const rel = relative(state.rootDir, target);
-    if (rel.startsWith('..') || isAbsolute(rel)) {
+    if (!isInside(state.rootDir, target)) {
       throw syntaxError(file, at, `import "${importPath}" resolves outside ${displayPath(state.rootDir)}`);
     }
     loadFile(state, target);
