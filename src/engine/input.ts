@@ -20,17 +20,13 @@ function parseMessage(text: string, flag: string, cwd: string): Message {
     value = parseJson(readTextFile(path, label, `${flag} @FILE reads a JSON file`), label);
   } else {
     try {
-      value = JSON.parse(text);
-    } catch {
+      value = parseJson(text, flag);
+    } catch (err) {
       // parseJson's message names line and column; exit 2 because the command line itself is wrong.
-      try {
-        parseJson(text, flag);
-      } catch (err) {
-        throw new UserError('USAGE', (err as Error).message, {
-          exit: 2,
-          hint: `${flag.split(' ')[0]} takes a JSON object, @file.json, or node=<json|@file>`,
-        });
-      }
+      throw new UserError('USAGE', (err as Error).message, {
+        exit: 2,
+        hint: `${flag.split(' ')[0]} takes a JSON object, @file.json, or node=<json|@file>`,
+      });
     }
   }
   if (!isObject(value)) {
