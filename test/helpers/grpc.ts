@@ -59,7 +59,7 @@ const LOAD_OPTIONS: protoLoader.Options = {
 };
 
 /** The service definitions of a fixture proto (file name in test/fixtures/protos, or a path). */
-export function loadServices(proto: string): Map<string, protoLoader.ServiceDefinition> {
+function loadServices(proto: string): Map<string, protoLoader.ServiceDefinition> {
   const file = proto.includes('/') ? proto : join(protosDir, proto);
   const def = protoLoader.loadSync(file, { ...LOAD_OPTIONS, includeDirs: [dirname(file)] });
   const services = new Map<string, protoLoader.ServiceDefinition>();
