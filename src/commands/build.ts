@@ -1,6 +1,7 @@
 // `aieffect build <use_case_dir> [--run]`: writes build_and_tag.sh (and with --run executes it).
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { renderNextSteps } from '../ui/next-steps.js';
 import { buildNextSteps, planBuild, writeBuildScript } from '../deploy/build-script.js';
 import { dockerPreflight, runScript } from '../deploy/docker.js';
 import { displayPath } from '../util/paths.js';
@@ -45,7 +46,7 @@ export default class Build extends BaseCommand {
       await runScript(plan.scriptPath, plan.useCaseDir);
     }
     const next = buildNextSteps(plan, flags.run);
-    this.log(`next:\n${next.map((line) => `  ${line}`).join('\n')}`);
+    this.log(renderNextSteps(next));
     return {
       script: plan.scriptPath,
       project: plan.project,

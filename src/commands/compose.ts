@@ -1,6 +1,7 @@
 // `aieffect compose <export_dir>`: writes docker-compose.yml for an export package (ours or the platform's).
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { renderNextSteps } from '../ui/next-steps.js';
 import {
   applyHealthchecks,
   composeNextSteps,
@@ -80,7 +81,7 @@ export default class Compose extends BaseCommand {
 
     for (const line of composeSummary(plan)) this.log(line);
     const next = composeNextSteps(plan);
-    this.log(`next:\n${next.map((line) => `  ${line}`).join('\n')}`);
+    this.log(renderNextSteps(next));
     return {
       output: plan.outputPath,
       data_dir: plan.dataDir,

@@ -1,6 +1,7 @@
 // `aieffect export <use_case_dir> <output_dir> [--overwrite] [--pipeline-id ID]`: writes the platform export package.
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { renderNextSteps } from '../ui/next-steps.js';
 import { exportUseCase, summaryPath, type ExportSummary } from '../platform/export.js';
 
 export type ExportResult = ExportSummary & { next: string[] };
@@ -48,7 +49,7 @@ export default class Export extends BaseCommand {
     for (const file of summary.files) this.log(`  ${file}`);
     this.log(`pipeline_id ${summary.pipelineId}, creation_date ${summary.creationDate}`);
     const next = [`aieffect compose ${out}`];
-    this.log(`next:\n${next.map((line) => `  ${line}`).join('\n')}`);
+    this.log(renderNextSteps(next));
     return { ...summary, next };
   }
 }
