@@ -1,9 +1,9 @@
 // Helpers for tests of `aieffect run` and the local runtime: which processes are still running for a run (found by
 // an environment marker, so grandchildren count too), the CLI as a process whose output can be awaited line by line
 // (to send it a signal at the right moment), and a Python interpreter that has grpcio.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { binPath, repoRoot, type CliResult } from './cli.js';
+import { spawnCli, type CliResult } from './cli.js';
 
 /**
  * PIDs of running processes whose environment holds `name=value` exactly. A zombie (finished, not yet reaped) has no
@@ -50,11 +50,7 @@ export function startCli(
   args: string[],
   options: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
 ): StreamingCli {
-  const child = spawn(process.execPath, [binPath, ...args], {
-    cwd: options.cwd ?? repoRoot,
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, DEBUG: undefined, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnCli(args, options, 'ignore');
   const text = { stdout: '', stderr: '' };
   const waiters: { stream: 'stdout' | 'stderr'; pattern: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
   const check = () => {
