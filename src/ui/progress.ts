@@ -99,6 +99,8 @@ function plainProgress(write: (line: string) => void): Progress {
 }
 
 interface Deferred {
+  /** Resolved or rejected already (a node that finished, failed or was skipped). */
+  settled: boolean;
   resolve: () => void;
   reject: (err: Error) => void;
   promise: Promise<void>;
@@ -123,7 +125,19 @@ function deferred(): Deferred {
   });
   // The tree shows the failure; the rejection must not surface as unhandled.
   promise.catch(() => {});
-  return { resolve, reject, promise };
+  const d: Deferred = {
+    settled: false,
+    resolve: () => {
+      d.settled = true;
+      resolve();
+    },
+    reject: (err) => {
+      d.settled = true;
+      reject(err);
+    },
+    promise,
+  };
+  return d;
 }
 
 /** The listr2 tree: built on run-started, each node task settled by its events. */
@@ -223,7 +237,15 @@ function treeProgress(): Progress {
           process.stderr.write(`${describeEvent(event)}\n`);
           break;
         case 'run-finished':
-          if (event.status !== 'succeeded') ready.reject(new Error('services: not ready'));
+          if (event.status !== 'succeeded') {
+            ready.reject(new Error('services: not ready'));
+            // Nodes the run never reached (services not ready, a failure upstream): shown as not run, not as done.
+            for (const [id, d] of nodes) {
+              if (d.settled) continue;
+              d.skip = `${id}: not run`;
+              d.task?.skip(d.skip);
+            }
+          }
           settleAll();
           break;
       }
