@@ -6,10 +6,7 @@ import type { EngineEventHandler } from './events.js';
 import { waitUntilReady, type Readiness, type ReadyVia } from './health.js';
 import type { Channels } from './invoker.js';
 import type { Endpoint } from './types.js';
-
-function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
-}
+import { seconds } from '../util/duration.js';
 
 /**
  * Waits for every endpoint in parallel. Returns false when `signal` aborted the wait. Thrown: UserError

@@ -7,6 +7,7 @@ import getPort from 'get-port';
 import { UserError } from '../errors.js';
 import { describeExit, ServiceProcess, type ExitInfo } from './process.js';
 import { waitForAddress, type Readiness, type ReadyVia } from './health.js';
+import { seconds } from '../util/duration.js';
 
 const LOCAL_HOST = '127.0.0.1';
 
@@ -83,10 +84,6 @@ interface Entry {
   spec: LocalServiceSpec;
   info: LocalServiceInfo;
   proc: ServiceProcess;
-}
-
-function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** Free ports for the specs that have none (get-port keeps them from being handed out twice in this process). */
