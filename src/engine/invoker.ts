@@ -8,6 +8,7 @@
 // comes back is seen quickly.
 import * as grpc from '@grpc/grpc-js';
 import type { MethodDefinition } from '../proto/runtime.js';
+import { BALANCING_OPTIONS, channelTarget } from './balancing.js';
 import type { CallError } from './events.js';
 import type { BackoffOptions, Endpoint, Message } from './types.js';
 
@@ -19,6 +20,7 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   // Pipelines pass whole datasets between services: no 4 MB ceiling on what the engine sends or accepts.
   'grpc.max_send_message_length': -1,
   'grpc.max_receive_message_length': -1,
+  ...BALANCING_OPTIONS,
 };
 
 /** The gRPC status name of a code (UNAVAILABLE for 14). */
@@ -50,7 +52,10 @@ function toFailure(err: unknown): CallFailure {
   return new CallFailure('INVALID_REQUEST', (err as Error).message ?? String(err));
 }
 
-/** One channel (grpc.Client) per distinct address: containers served by one server share its connection. */
+/**
+ * One channel (grpc.Client) per distinct address: containers served by one server share its connection, and calls to
+ * a name with several addresses (replicas) are spread over all of them (balancing.ts).
+ */
 export class Channels {
   private readonly byAddress = new Map<string, grpc.Client>();
   private readonly byContainer = new Map<string, grpc.Client>();
@@ -59,7 +64,7 @@ export class Channels {
     for (const e of endpoints) {
       let client = this.byAddress.get(e.address);
       if (!client) {
-        client = new grpc.Client(e.address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+        client = new grpc.Client(channelTarget(e.address), grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
         this.byAddress.set(e.address, client);
       }
       this.byContainer.set(e.container, client);

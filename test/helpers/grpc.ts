@@ -48,6 +48,8 @@ export interface ServerOptions {
   health?: ServingStatus;
   /** Listen on this port instead of an ephemeral one (e.g. to bring a service up late). */
   port?: number;
+  /** Listen on this loopback address instead of 127.0.0.1 (e.g. 127.0.0.2: several servers on one port). */
+  host?: string;
 }
 
 const LOAD_OPTIONS: protoLoader.Options = {
@@ -111,13 +113,15 @@ export async function startServer(
     health.addToServer(server);
   }
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`127.0.0.1:${options.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
-      err ? reject(err) : resolve(p),
+    server.bindAsync(
+      `${options.host ?? '127.0.0.1'}:${options.port ?? 0}`,
+      grpc.ServerCredentials.createInsecure(),
+      (err, p) => (err ? reject(err) : resolve(p)),
     ),
   );
   return {
     port,
-    address: `127.0.0.1:${port}`,
+    address: `${options.host ?? '127.0.0.1'}:${port}`,
     calls,
     health,
     inFlight: () => inFlight,
