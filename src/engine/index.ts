@@ -6,7 +6,7 @@
 export { prepareRun } from './prepare.js';
 export { executeRun, runFailure, DEFAULT_RETRIES, DEFAULT_WAIT_TIMEOUT_MS } from './run.js';
 export { planOf, type RunPlan } from './plan.js';
-export { parseInputFlags, parseAddressFlags } from './input.js';
+export { parseInputFlags, parseAddressFlags, startRequests } from './input.js';
 export type * from './events.js';
 export type * from './types.js';
 export { runResultDocument, resultsText, jsonSafe, type RunResultDocument } from './result.js';

@@ -8,11 +8,11 @@ import type { NodeId } from '../graph/types.js';
 import type { EngineEvent, EngineEventHandler, RunStatus } from './events.js';
 import { CallFailure, Channels, DEFAULT_BACKOFF, callWithRetry } from './invoker.js';
 import { waitForServices } from './readiness.js';
-import { buildRequest, unknownFields } from './request.js';
+import { startRequests } from './input.js';
+import { buildRequest } from './request.js';
 import { jsonSafe } from './result.js';
 import { schedule, type Outcome } from './scheduler.js';
 import type {
-  InitialInput,
   LinkPlan,
   Message,
   NodeSummary,
@@ -39,60 +39,6 @@ function checkStreaming(prepared: PreparedRun): void {
       },
     );
   }
-}
-
-/**
- * The request of each start node: `input.all` overlaid with `input.nodes[container]` and `input.nodes[id]`. Thrown:
- * UserError (exit 2) for an --input naming no start node, (exit 1) for a value that cannot be encoded.
- */
-function startRequests(
-  prepared: PreparedRun,
-  input: InitialInput,
-  warn: (node: NodeId | undefined, message: string) => void,
-): Map<NodeId, Message> {
-  const starts = prepared.graph.starts.map((id) => prepared.byId.get(id)!);
-  for (const key of Object.keys(input.nodes ?? {})) {
-    if (!starts.some((n) => n.id === key || n.container === key)) {
-      throw new UserError(
-        'UNKNOWN_INPUT_NODE',
-        `--input ${key}: "${key}" is not a start node (start nodes: ${starts.map((n) => n.id).join(', ')})`,
-        { exit: 2, hint: 'name a start node as container:operation, or its container' },
-      );
-    }
-  }
-  const requests = new Map<NodeId, Message>();
-  for (const node of starts) {
-    const request = { ...input.all, ...input.nodes?.[node.container], ...input.nodes?.[node.id] };
-    const unknown = unknownFields(request, node.call.request).filter(
-      // A field of the shared input may be meant for another start node: warn only when no start node has it.
-      (f) => !(input.all && f in input.all) || starts.every((s) => unknownFields({ [f]: 0 }, s.call.request).length),
-    );
-    if (unknown.length > 0) {
-      const known = node.call.request.fields.map((f) => f.name).join(', ') || 'none';
-      warn(
-        node.id,
-        `--input: ${node.call.request.fullName} of "${node.id}" has no field ${unknown.map((f) => `"${f}"`).join(', ')} (fields: ${known}); ignored`,
-      );
-    }
-    try {
-      node.call.method.requestSerialize(request);
-    } catch (err) {
-      throw new UserError(
-        'INVALID_INPUT',
-        `--input for "${node.id}": not a valid ${node.call.request.fullName}: ${fieldError(err, node.call.request.fullName)}`,
-        { hint: 'give each field a value of its proto type (int64 as a number or string, enums by name)' },
-      );
-    }
-    requests.set(node.id, request);
-  }
-  return requests;
-}
-
-/** protobufjs names the field by its full path (`.pkg.Msg.field: array expected`): keep it relative to the message. */
-function fieldError(err: unknown, fullName: string): string {
-  const message = (err as Error).message ?? String(err);
-  const prefix = `.${fullName}.`;
-  return message.startsWith(prefix) ? message.slice(prefix.length) : message.replace(/^\./, '');
 }
 
 function iso(ms: number): string {

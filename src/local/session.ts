@@ -11,6 +11,7 @@ import {
   executeRun,
   jsonSafe,
   prepareRun,
+  startRequests,
   type EngineEventHandler,
   type PreparedRun,
   type RunOptions,
@@ -81,14 +82,17 @@ async function prepareLocal(
  * Runs a use case locally. Resolves with the run's result, whether the pipeline succeeded, failed at a node (see the
  * engine's runFailure) or was cancelled through options.run.signal. Thrown, with every service stopped: the
  * UserErrors of `aieffect export` and of prepareRun for the use case, NO_LOCAL_RUN / INVALID_CWD (a service without
- * a usable x-aieffect), SERVICE_EXITED / SERVICE_NOT_READY / SERVICE_START_FAILED (details.output: the service's
- * last lines), CANCELLED (signal during start-up), and the engine's errors before the first call.
+ * a usable x-aieffect), UNKNOWN_INPUT_NODE / INVALID_INPUT (a wrong --input, before any service starts),
+ * SERVICE_EXITED / SERVICE_NOT_READY / SERVICE_START_FAILED (details.output: the service's last lines), CANCELLED
+ * (signal during start-up), and the engine's errors before the first call.
  */
 export async function runUseCaseLocally(useCaseDir: string, options: LocalRunOptions = {}): Promise<LocalRun> {
   const dir = resolve(useCaseDir);
   const runOptions = options.run ?? {};
   const external = options.addresses ?? {};
   const { prepared, specs } = await prepareLocal(dir, external);
+  // A wrong --input is reported before any service is started (executeRun checks it again, and warns).
+  startRequests(prepared, runOptions.input ?? {});
 
   const dataDir = resolve(options.dataDir ?? join(dir, DATA_SUBDIR));
   mkdirSync(dataDir, { recursive: true });

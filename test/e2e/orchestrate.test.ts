@@ -164,7 +164,11 @@ describe('aieffect orchestrate: input errors (exact message, exit code, nothing 
     fails(['--input', 'b:Step={}'], 2, '--input b:Step: "b:Step" is not a start node (start nodes: a:Echo)'));
 
   it('--input with a value of the wrong shape', () =>
-    fails(['--input', '{"trail": "x"}'], 1, '--input for "a:Echo": not a valid echo.Payload: trail: array expected'));
+    fails(
+      ['--input', '{"trail": "x"}'],
+      1,
+      '--input for "a:Echo": field "trail" (repeated string): "x" is a string, not a list',
+    ));
 
   it('--address naming no container', () =>
     fails(
