@@ -41,16 +41,37 @@ export interface Progress {
   done(): Promise<void>;
 }
 
+/** `12 ms`, `1.50 s`, `12.5 s`; from a minute on a compact clock: `1m30s`, `2h05m00s`. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  const m = Math.floor(ms / 60_000);
-  return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
+  const total = Math.floor(ms / 1000);
+  const [h, m, s] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
+  const two = (n: number) => String(n).padStart(2, '0');
+  return h > 0 ? `${h}h${two(m)}m${two(s)}s` : `${m}m${two(s)}s`;
 }
 
-export function createProgress(mode: ProgressMode, write: (line: string) => void = defaultWrite): Progress {
+/** How often plain progress says which nodes are still running: long calls would otherwise look like a hang. */
+export const STILL_RUNNING_INTERVAL_MS = 30_000;
+
+/** The still-running interval: AIEFFECT_STILL_RUNNING_MS when set (a number of milliseconds), else 30 s. */
+export function stillRunningInterval(env: NodeJS.ProcessEnv = process.env): number {
+  const ms = Number(env.AIEFFECT_STILL_RUNNING_MS);
+  return Number.isFinite(ms) && ms > 0 ? ms : STILL_RUNNING_INTERVAL_MS;
+}
+
+export interface ProgressOptions {
+  /** Plain progress: how often to write a `still running: <node>, 1m30s` line per running node. */
+  stillRunningMs?: number;
+}
+
+export function createProgress(
+  mode: ProgressMode,
+  write: (line: string) => void = defaultWrite,
+  options: ProgressOptions = {},
+): Progress {
   if (mode === 'tree') return treeProgress();
-  if (mode === 'plain') return plainProgress(write);
+  if (mode === 'plain') return plainProgress(write, options.stillRunningMs ?? stillRunningInterval());
   return { onEvent: () => {}, done: async () => {} };
 }
 
@@ -88,13 +109,38 @@ export function describeEvent(event: EngineEvent): string | undefined {
   }
 }
 
-function plainProgress(write: (line: string) => void): Progress {
+/**
+ * One line per event and, while nodes run, a `still running: <node>, <elapsed>` line for each of them every
+ * `stillRunningMs`, so that a log shows a long call is alive.
+ */
+function plainProgress(write: (line: string) => void, stillRunningMs: number): Progress {
+  const running = new Map<string, number>();
+  let timer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    clearInterval(timer);
+    timer = undefined;
+  };
+  const tick = () => {
+    const now = Date.now();
+    for (const [node, since] of running) write(`${color.dim('still running:')} ${node}, ${formatDuration(now - since)}`);
+  };
   return {
     onEvent: (event) => {
       const line = describeEvent(event);
       if (line !== undefined) write(line);
+      if (event.type === 'node-started') {
+        running.set(event.node, event.at);
+        // Never keeps the process alive by itself.
+        timer ??= setInterval(tick, stillRunningMs).unref();
+      } else if (event.type === 'node-finished' || event.type === 'node-failed' || event.type === 'node-cancelled') {
+        running.delete(event.node);
+        if (running.size === 0) stop();
+      } else if (event.type === 'run-finished') {
+        running.clear();
+        stop();
+      }
     },
-    done: async () => {},
+    done: async () => stop(),
   };
 }
 

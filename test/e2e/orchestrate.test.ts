@@ -7,7 +7,8 @@ import getPort from 'get-port';
 import { assertSchema } from '../../src/schema/validate.js';
 import { listFiles, runCli, tempDir } from '../helpers/cli.js';
 import { chainNodes, oneAddress, writePackage } from '../helpers/export-package.js';
-import { grpcError, protosDir, startServer, step, type Message, type TestServer } from '../helpers/grpc.js';
+import { gate, grpcError, protosDir, startServer, step, type Message, type TestServer } from '../helpers/grpc.js';
+import { startCli } from '../helpers/local.js';
 
 let server: TestServer;
 let work: { dir: string; cleanup: () => void };
@@ -184,6 +185,41 @@ describe('aieffect orchestrate: input errors (exact message, exit code, nothing 
     fails([], 1, "pkg/microservice/b.proto: invalid proto at line 4: illegal token 'name', '=' expected", (p) =>
       copyFileSync(join(protosDir, 'broken.proto'), join(p, 'microservice/b.proto')),
     ));
+});
+
+describe('aieffect orchestrate: long calls', () => {
+  it('plain progress says every interval which nodes are still running; --no-progress says nothing', async () => {
+    let release = gate();
+    const slow = await startServer('echo.proto', { Echo: async (req) => (await release.promise, step('a')(req)) });
+    const { dir, cleanup } = tempDir('aieffect-orch-slow-');
+    const untilCalled = async () => {
+      while (slow.inFlight() === 0) await new Promise((r) => setTimeout(r, 20));
+    };
+    try {
+      writePackage(join(dir, 'pkg'), { nodes: chainNodes('echo.proto', ['a:Echo']), addresses: { a: slow.address } });
+      const env = { AIEFFECT_STILL_RUNNING_MS: '100' };
+      const cli = startCli(['orchestrate', 'pkg'], { cwd: dir, env });
+      await cli.waitFor('stderr', /still running: a:Echo, \d+ ms\n(.*\n)*still running: a:Echo, /);
+      release.open();
+      const r = await cli.done;
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)['a:Echo']).toMatchObject({ data: '>a' });
+      expect(r.stderr.slice(r.stderr.indexOf('done  a:Echo'))).not.toContain('still running');
+
+      release = gate();
+      const quiet = startCli(['orchestrate', 'pkg', '--no-progress'], { cwd: dir, env });
+      await untilCalled();
+      // Many intervals long: a still-running line would have shown by now.
+      await new Promise((r) => setTimeout(r, 1000));
+      release.open();
+      const q = await quiet.done;
+      expect(q.code).toBe(0);
+      expect(q.stderr).toBe('');
+    } finally {
+      cleanup();
+      await slow.stop();
+    }
+  });
 });
 
 describe('aieffect orchestrate: services', () => {

@@ -1,7 +1,13 @@
 // The plain progress lines and the --plan text, rendered from engine events and plan data (compared without colours).
 import { stripVTControlCharacters as plain } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
-import { createProgress, describeEvent, formatDuration, progressMode } from '../../src/ui/progress.js';
+import {
+  createProgress,
+  describeEvent,
+  formatDuration,
+  progressMode,
+  stillRunningInterval,
+} from '../../src/ui/progress.js';
 import { renderPlan } from '../../src/ui/plan.js';
 
 describe('progressMode', () => {
@@ -64,12 +70,62 @@ describe('plain progress', () => {
   });
 
   it('formats durations', () => {
-    expect([formatDuration(12.4), formatDuration(1500), formatDuration(12_500), formatDuration(125_000)]).toEqual([
+    expect([12.4, 1500, 12_500, 90_000, 125_000, 3_725_000].map((ms) => formatDuration(ms))).toEqual([
       '12 ms',
       '1.50 s',
       '12.5 s',
-      '2 min 5 s',
+      '1m30s',
+      '2m05s',
+      '1h02m05s',
     ]);
+  });
+
+  it('says every interval which nodes are still running, and stops once none is', () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const lines: string[] = [];
+      const progress = createProgress('plain', (l) => lines.push(plain(l)), { stillRunningMs: 30_000 });
+      progress.onEvent({ type: 'run-started', at: 0, levels: [['a:A', 'b:B']], nodes: ['a:A', 'b:B'] });
+      progress.onEvent({ type: 'node-started', at: 0, node: 'a:A' });
+      vi.advanceTimersByTime(20_000);
+      progress.onEvent({ type: 'node-started', at: Date.now(), node: 'b:B' });
+      vi.advanceTimersByTime(10_000);
+      expect(lines.slice(-2)).toEqual(['still running: a:A, 30.0 s', 'still running: b:B, 10.0 s']);
+      progress.onEvent({ type: 'node-finished', at: Date.now(), node: 'b:B', durationMs: 15_000, attempts: 1 });
+      vi.advanceTimersByTime(60_000);
+      expect(lines.slice(-2)).toEqual(['still running: a:A, 1m00s', 'still running: a:A, 1m30s']);
+      progress.onEvent({ type: 'node-cancelled', at: Date.now(), node: 'a:A' });
+      const count = lines.length;
+      vi.advanceTimersByTime(120_000);
+      expect(lines.length).toBe(count);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('stops the still-running lines when the run finishes or the renderer is done', async () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const lines: string[] = [];
+      const progress = createProgress('plain', (l) => lines.push(plain(l)), { stillRunningMs: 1000 });
+      progress.onEvent({ type: 'node-started', at: 0, node: 'a:A' });
+      progress.onEvent({ type: 'run-finished', at: 0, status: 'cancelled', durationMs: 5 });
+      expect(vi.getTimerCount()).toBe(0);
+      progress.onEvent({ type: 'node-started', at: 0, node: 'a:A' });
+      await progress.done();
+      expect(vi.getTimerCount()).toBe(0);
+      vi.advanceTimersByTime(5000);
+      expect(lines.filter((l) => l.startsWith('still running'))).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('takes the still-running interval from AIEFFECT_STILL_RUNNING_MS, 30 s otherwise', () => {
+    expect(stillRunningInterval({ AIEFFECT_STILL_RUNNING_MS: '250' })).toBe(250);
+    expect(stillRunningInterval({ AIEFFECT_STILL_RUNNING_MS: 'soon' })).toBe(30_000);
+    expect(stillRunningInterval({})).toBe(30_000);
   });
 
   it('describes a cancelled node', () => {
