@@ -122,7 +122,8 @@ function plainProgress(write: (line: string) => void, stillRunningMs: number): P
   };
   const tick = () => {
     const now = Date.now();
-    for (const [node, since] of running) write(`${color.dim('still running:')} ${node}, ${formatDuration(now - since)}`);
+    for (const [node, since] of running)
+      write(`${color.dim('still running:')} ${node}, ${formatDuration(now - since)}`);
   };
   return {
     onEvent: (event) => {
