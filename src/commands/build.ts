@@ -5,14 +5,14 @@ import { renderNextSteps } from '../ui/next-steps.js';
 import { buildNextSteps, planBuild, writeBuildScript } from '../deploy/build-script.js';
 import { dockerPreflight, runScript } from '../deploy/docker.js';
 import { displayPath } from '../util/paths.js';
+import { oneFile, writerJson, type WriterJson } from '../cli/json-output.js';
 
-export interface BuildResult {
-  script: string;
+export interface BuildJson extends WriterJson {
+  use_case_dir: string;
   project: string;
   images: { service: string; built: string; tagged: string }[];
-  skipped: string[];
+  skipped_services: string[];
   ran: boolean;
-  next: string[];
 }
 
 export default class Build extends BaseCommand {
@@ -29,11 +29,12 @@ export default class Build extends BaseCommand {
     run: Flags.boolean({ description: 'execute the script after writing it, streaming its output' }),
   };
 
-  async run(): Promise<BuildResult> {
+  async run(): Promise<BuildJson> {
     const { args, flags } = await this.parse(Build);
     const plan = planBuild(args.use_case_dir);
     const script = displayPath(plan.scriptPath);
-    for (const name of plan.skipped) this.note(`skipping ${name}: no build section (an image pulled as it is)`);
+    const notes = plan.skipped.map((name) => `skipping ${name}: no build section (an image pulled as it is)`);
+    for (const note of notes) this.note(note);
     writeBuildScript(plan);
     this.log(`wrote ${script}: builds and tags ${plan.images.length} image${plan.images.length === 1 ? '' : 's'}`);
     for (const image of plan.images) this.log(`  ${image.tagged}`);
@@ -47,13 +48,15 @@ export default class Build extends BaseCommand {
     }
     const next = buildNextSteps(plan, flags.run);
     this.log(renderNextSteps(next));
-    return {
-      script: plan.scriptPath,
-      project: plan.project,
-      images: plan.images,
-      skipped: plan.skipped,
-      ran: flags.run,
-      next,
-    };
+    return writerJson(
+      { ...oneFile(plan.scriptPath), notes, next },
+      {
+        use_case_dir: plan.useCaseDir,
+        project: plan.project,
+        images: plan.images,
+        skipped_services: plan.skipped,
+        ran: flags.run ?? false,
+      },
+    );
   }
 }

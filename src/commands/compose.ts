@@ -14,14 +14,13 @@ import {
 } from '../deploy/compose.js';
 import { dockerPreflight, imagesWithHealthcheck } from '../deploy/docker.js';
 import { loadPackage } from '../platform/read.js';
+import { oneFile, writerJson, type WriterJson } from '../cli/json-output.js';
 
-export interface ComposeResult {
-  output: string;
+export interface ComposeJson extends WriterJson {
+  export_dir: string;
   data_dir: string;
-  services: PlannedService[];
+  services: (Omit<PlannedService, 'name'> & { container: string })[];
   orchestrator: { build?: string; image?: string; command: string[] } | null;
-  notes: string[];
-  next: string[];
 }
 
 export default class Compose extends BaseCommand {
@@ -56,7 +55,7 @@ export default class Compose extends BaseCommand {
     }),
   };
 
-  async run(): Promise<ComposeResult> {
+  async run(): Promise<ComposeJson> {
     const { args, flags } = await this.parse(Compose);
     const pkg = loadPackage(args.export_dir);
     let orchestrator: OrchestratorSource | undefined;
@@ -82,13 +81,14 @@ export default class Compose extends BaseCommand {
     for (const line of composeSummary(plan)) this.log(line);
     const next = composeNextSteps(plan);
     this.log(renderNextSteps(next));
-    return {
-      output: plan.outputPath,
-      data_dir: plan.dataDir,
-      services: plan.services,
-      orchestrator: plan.orchestrator ?? null,
-      notes: plan.notes,
-      next,
-    };
+    return writerJson(
+      { ...oneFile(plan.outputPath), notes: plan.notes, next },
+      {
+        export_dir: pkg.dir,
+        data_dir: plan.dataDir,
+        services: plan.services.map(({ name, ...service }) => ({ container: name, ...service })),
+        orchestrator: plan.orchestrator ?? null,
+      },
+    );
   }
 }

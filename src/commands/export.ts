@@ -2,9 +2,19 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { renderNextSteps } from '../ui/next-steps.js';
-import { exportUseCase, summaryPath, type ExportSummary } from '../platform/export.js';
+import { writerJson, type WriterJson } from '../cli/json-output.js';
+import { exportUseCase, summaryPath } from '../platform/export.js';
 
-export type ExportResult = ExportSummary & { next: string[] };
+export interface ExportJson extends WriterJson {
+  use_case_dir: string;
+  pipeline_id: string;
+  pipeline_name: string;
+  creation_date: string;
+  replaced: boolean;
+  nodes: { container: string; service: string; folder: string; image: string; operations: string[] }[];
+  connections: number;
+  skipped_folders: string[];
+}
 
 export default class Export extends BaseCommand {
   static override summary =
@@ -32,16 +42,17 @@ export default class Export extends BaseCommand {
     }),
   };
 
-  async run(): Promise<ExportResult> {
+  async run(): Promise<ExportJson> {
     const { args, flags } = await this.parse(Export);
     const summary = await exportUseCase(args.use_case_dir, args.output_dir, {
       overwrite: flags.overwrite,
       pipelineId: flags['pipeline-id'],
     });
     const out = summaryPath(summary.outDir);
-    for (const folder of summary.unusedFolders) {
-      this.note(`skipped services/${folder}: no docker-compose.yml service is built from it`);
-    }
+    const notes = summary.unusedFolders.map(
+      (folder) => `skipped services/${folder}: no docker-compose.yml service is built from it`,
+    );
+    for (const note of notes) this.note(note);
     const verb = summary.replaced ? 'replaced' : 'wrote';
     this.log(
       `${verb} ${out}: pipeline "${summary.pipelineName}", ${summary.nodes.length} node${summary.nodes.length === 1 ? '' : 's'}, ${summary.connections} connection${summary.connections === 1 ? '' : 's'}`,
@@ -50,6 +61,24 @@ export default class Export extends BaseCommand {
     this.log(`pipeline_id ${summary.pipelineId}, creation_date ${summary.creationDate}`);
     const next = [`aieffect compose ${out}`];
     this.log(renderNextSteps(next));
-    return { ...summary, next };
+    return writerJson(
+      { outputDir: summary.outDir, files: summary.files, notes, next },
+      {
+        use_case_dir: summary.useCase,
+        pipeline_id: summary.pipelineId,
+        pipeline_name: summary.pipelineName,
+        creation_date: summary.creationDate,
+        replaced: summary.replaced,
+        nodes: summary.nodes.map((node) => ({
+          container: node.container_name,
+          service: node.compose_service,
+          folder: node.folder,
+          image: node.image,
+          operations: node.operations,
+        })),
+        connections: summary.connections,
+        skipped_folders: summary.unusedFolders,
+      },
+    );
   }
 }

@@ -8,6 +8,7 @@ import { findExecutable } from '../../src/deploy/docker.js';
 import { expectGolden } from '../golden/golden.js';
 import { createDockerStub } from '../helpers/docker-stub.js';
 import { listFiles, runCli, tempDir } from '../helpers/cli.js';
+import { expectJsonContract } from '../helpers/json-contract.js';
 import { miniPipelineDir, miniPipelineImages, miniPipelineWrote } from '../fixtures/deploy/mini-pipeline.js';
 
 const SKIP_NOTE = 'skipping cache: no build section (an image pulled as it is)';
@@ -174,12 +175,15 @@ describe('aieffect build --run', () => {
     const stub = createDockerStub(join(tmp.dir, 'stub'));
     const res = await runCli(['build', useCase, '--run', '--json'], { env: { PATH: stub.path } });
     expect(res.code).toBe(0);
-    expect(JSON.parse(res.stdout)).toEqual({
-      script: join(useCase, 'build_and_tag.sh'),
+    expect(expectJsonContract('build', res.stdout)).toEqual({
+      output_dir: useCase,
+      files: ['build_and_tag.sh'],
+      use_case_dir: useCase,
       project: 'mini_pipeline',
       images: miniPipelineImages,
-      skipped: ['cache'],
+      skipped_services: ['cache'],
       ran: true,
+      notes: [SKIP_NOTE],
       next: [`aieffect export ${useCase} <output_dir>`],
     });
     expect(res.stderr).toContain('Tagging images with :latest...');

@@ -10,6 +10,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expectGolden } from '../golden/golden.js';
 import { createDockerStub } from '../helpers/docker-stub.js';
 import { listFiles, repoRoot, runCli, sharedFixtures, tempDir } from '../helpers/cli.js';
+import type { ComposeJson } from '../../src/commands/compose.js';
+import { expectJsonContract } from '../helpers/json-contract.js';
 import { chain, writePackage } from '../fixtures/deploy/package.js';
 
 const graphene = join(sharedFixtures, 'graphene-sudoku');
@@ -193,13 +195,15 @@ describe('aieffect compose on the Graphene sample', () => {
       { cwd: tmp.dir },
     );
     expect(res.code).toBe(0);
-    const out = JSON.parse(res.stdout);
-    expect(out.output).toBe(join(tmp.dir, 'deploy', 'docker-compose.yml'));
+    const out = expectJsonContract<ComposeJson>('compose', res.stdout);
+    expect(out.output_dir).toBe(join(tmp.dir, 'deploy'));
+    expect(out.files).toEqual(['docker-compose.yml']);
+    expect(out.export_dir).toBe(join(tmp.dir, 'export'));
     expect(out.data_dir).toBe(join(tmp.dir, 'deploy', 'data'));
     expect(out.orchestrator).toBeNull();
     expect(out.services).toEqual(
       grapheneNodes.map((n, i) => ({
-        name: n.name,
+        container: n.name,
         image: n.image,
         port: n.port,
         published: 6000 + i,

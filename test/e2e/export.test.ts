@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assertSchema } from '../../src/schema/validate.js';
 import { listFiles, runCli } from '../helpers/cli.js';
+import { expectJsonContract } from '../helpers/json-contract.js';
 import {
   ANALYZE,
   GENERATE,
@@ -171,9 +172,9 @@ describe('aieffect export', () => {
       env: { SOURCE_DATE_EPOCH: '' },
     });
     expect(r.code).toBe(0);
-    const summary = JSON.parse(r.stdout) as { pipelineId: string; creationDate: string };
-    expect(summary.pipelineId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(Math.abs(Date.parse(summary.creationDate) - Date.now())).toBeLessThan(10 * 60_000);
+    const summary = expectJsonContract<{ pipeline_id: string; creation_date: string }>('export', r.stdout);
+    expect(summary.pipeline_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(Math.abs(Date.parse(summary.creation_date) - Date.now())).toBeLessThan(10 * 60_000);
   });
 
   it('--json prints a machine-readable summary', async () => {
@@ -184,39 +185,40 @@ describe('aieffect export', () => {
     });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toEqual({
-      useCase: join(root, 'energy_pipeline'),
-      outDir: join(root, 'out'),
-      pipelineId: 'p1',
-      pipelineName: 'energy-pipeline',
-      creationDate: DATE,
-      replaced: false,
+    expect(expectJsonContract('export', r.stdout)).toEqual({
+      output_dir: join(root, 'out'),
       files: ENERGY_EXPORT_FILES,
+      use_case_dir: join(root, 'energy_pipeline'),
+      pipeline_id: 'p1',
+      pipeline_name: 'energy-pipeline',
+      creation_date: DATE,
+      replaced: false,
       nodes: [
         {
-          container_name: 'data_analyzer1',
-          compose_service: 'data-analyzer',
+          container: 'data_analyzer1',
+          service: 'data-analyzer',
           folder: 'data_analyzer',
           image: 'energy_pipeline-data-analyzer:latest',
           operations: ['AnalyzeData', 'WatchAnomalies', 'Health'],
         },
         {
-          container_name: 'data_generator1',
-          compose_service: 'data-generator',
+          container: 'data_generator1',
+          service: 'data-generator',
           folder: 'data_generator',
           image: 'energy_pipeline-data-generator:latest',
           operations: ['GenerateData'],
         },
         {
-          container_name: 'report_generator1',
-          compose_service: 'report-generator',
+          container: 'report_generator1',
+          service: 'report-generator',
           folder: 'report_generator',
           image: 'energy_pipeline-report-generator:latest',
           operations: ['GenerateReport'],
         },
       ],
       connections: 2,
-      unusedFolders: [],
+      skipped_folders: [],
+      notes: [],
       next: ['aieffect compose out'],
     });
   });

@@ -6,6 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import getPort from 'get-port';
 import { assertSchema } from '../../src/schema/validate.js';
 import { listFiles, runCli, tempDir } from '../helpers/cli.js';
+import { expectJsonContract } from '../helpers/json-contract.js';
 import { chainNodes, oneAddress, writePackage } from '../helpers/export-package.js';
 import { gate, grpcError, protosDir, startServer, step, type Message, type TestServer } from '../helpers/grpc.js';
 import { startCli } from '../helpers/local.js';
@@ -73,8 +74,7 @@ describe('aieffect orchestrate', () => {
     const json = await runCli(['orchestrate', 'pkg', '--json', '-i', 'a={"data":"j"}'], { cwd: work.dir });
     expect(json.code).toBe(0);
     expect(json.stderr).toBe('');
-    const doc = JSON.parse(json.stdout) as { results: Record<string, Message>; summary: { status: string } };
-    assertSchema('run-result', doc, 'stdout');
+    const doc = expectJsonContract<{ results: Record<string, Message> }>('orchestrate', json.stdout);
     expect(doc.results['b:Step']!.data).toBe('j>a>b');
     const quiet = await runCli(['orchestrate', 'pkg', '--no-progress'], { cwd: work.dir });
     expect(quiet.code).toBe(0);
@@ -116,7 +116,7 @@ describe('aieffect orchestrate', () => {
     chain();
     const r = await runCli(['orchestrate', 'pkg', '--json', '-i', '{"data":"fail"}'], { cwd: work.dir });
     expect(r.code).toBe(1);
-    const out = JSON.parse(r.stdout) as { error: Record<string, unknown> };
+    const out = expectJsonContract<{ error: Record<string, unknown> }>('error', r.stdout);
     expect(out.error).toMatchObject({
       code: 'NODE_FAILED',
       message: 'node "b:Step" failed: INVALID_ARGUMENT: seq must be even',

@@ -7,6 +7,7 @@ import yaml from 'js-yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLocalServices } from '../../src/local/index.js';
 import { listFiles, repoRoot, runCli, tempDir } from '../helpers/cli.js';
+import { expectJsonContract } from '../helpers/json-contract.js';
 import { ENERGY_RESULTS } from '../helpers/energy-example.js';
 import { isRunning, processesWithEnv, pythonWithGrpc, startCli } from '../helpers/local.js';
 
@@ -153,13 +154,13 @@ describe('aieffect run: the energy pipeline', () => {
     ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout) as {
+    const doc = expectJsonContract<{
       results: Record<string, Record<string, unknown>>;
       summary: { status: string };
       data_dir: string;
       running: boolean;
       services: { service: string; container: string; address: string; pid: number }[];
-    };
+    }>('run', r.stdout);
     expect(doc.summary.status).toBe('succeeded');
     expect(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'))).toEqual(doc);
     expect(doc.data_dir).toBe(data);
@@ -376,7 +377,7 @@ describe('aieffect run: services that do not start', () => {
     // Long enough for the TypeScript services to start on a loaded machine: only the idle one may miss it.
     const r = await runCli(['run', '.', '--data-dir', data, '--wait-timeout', '20s', '--json'], { cwd: dir });
     expect(r.code).toBe(1);
-    const error = (JSON.parse(r.stdout) as { error: Record<string, unknown> }).error;
+    const { error } = expectJsonContract<{ error: Record<string, unknown> }>('error', r.stdout);
     expect(error).toMatchObject({
       code: 'SERVICE_NOT_READY',
       service: 'report-generator',

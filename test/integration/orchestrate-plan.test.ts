@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planOf, prepareRun } from '../../src/engine/index.js';
 import { runCli, sharedFixtures } from '../helpers/cli.js';
+import { expectJsonContract } from '../helpers/json-contract.js';
 
 const sudoku = join(sharedFixtures, 'graphene-sudoku');
 const levels = [
@@ -60,7 +61,7 @@ describe('--plan on the Graphene sudoku package', () => {
     ]);
     const json = await runCli(['orchestrate', sudoku, '--plan', '--json']);
     expect(json.code).toBe(0);
-    expect((JSON.parse(json.stdout) as { levels: string[][] }).levels).toEqual(levels);
+    expect(expectJsonContract<{ levels: string[][] }>('orchestrate_plan', json.stdout).levels).toEqual(levels);
   });
 
   it('running it fails at start: streaming operations are not supported yet', async () => {
