@@ -31,7 +31,7 @@ describe('aieffect', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      'error unknown command "exprot"\n  hint: did you mean "export"? commands: build, compose, export, orchestrate, run (aieffect --help)\n',
+      'error unknown command "exprot"\n  hint: did you mean "export"? commands: build, compose, export, orchestrate, run, version (aieffect --help)\n',
     );
   });
 
