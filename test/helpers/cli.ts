@@ -1,15 +1,26 @@
 // Runs the built CLI (bin/run.js over dist/) as a separate process, the way users run it.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Readable, Writable } from 'node:stream';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const binPath = join(repoRoot, 'bin', 'run.js');
-/** The Graphene sample beside the repository (read-only data, never copied into the repo). */
-export const sharedFixtures = fileURLToPath(new URL('../../../shared/fixtures', import.meta.url));
+/**
+ * The shared fixtures (the Graphene sample: read-only data, never copied into the repo) in `shared/fixtures` of the
+ * nearest folder above the repository that has one: beside a clone, or beside the folder holding a git worktree.
+ */
+export const sharedFixtures = findShared(dirname(repoRoot));
+
+function findShared(from: string): string {
+  for (let dir = from; dirname(dir) !== dir; dir = dirname(dir)) {
+    const candidate = join(dir, 'shared', 'fixtures');
+    if (existsSync(candidate)) return candidate;
+  }
+  return join(from, 'shared', 'fixtures');
+}
 
 export interface CliResult {
   code: number | null;
