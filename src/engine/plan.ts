@@ -13,6 +13,10 @@ export interface RunPlan {
   addresses: Record<string, string>;
   /** Nodes with streaming rpcs: they plan, but running them is not supported yet. */
   streaming: NodeId[];
+  /** Operations no link touches, in a blueprint that has links: not called. */
+  not_wired: NodeId[];
+  /** What the package says that the run does not follow (e.g. stream flags the proto contradicts). */
+  notes: string[];
 }
 
 export function planOf(prepared: PreparedRun): RunPlan {
@@ -36,5 +40,7 @@ export function planOf(prepared: PreparedRun): RunPlan {
     start_nodes: prepared.graph.starts,
     addresses: Object.fromEntries(prepared.endpoints.map((e) => [e.container, e.address])),
     streaming: prepared.nodes.filter((n) => n.streaming).map((n) => n.id),
+    not_wired: prepared.graph.unwired,
+    notes: prepared.notes,
   };
 }

@@ -7,10 +7,11 @@ import { buildPipelineGraph } from '../graph/build.js';
 import { loadPackage, nodeProtoPath, portNumber } from '../platform/read.js';
 import { displayPath } from '../util/paths.js';
 import { BLUEPRINT_FILE, DOCKERINFO_FILE, type DockerInfo } from '../platform/types.js';
-import { loadRuntimeProto, resolveOperation, type RuntimeProto } from '../proto/runtime.js';
+import { loadRuntimeProto, resolveOperation, type ResolvedOperation, type RuntimeProto } from '../proto/runtime.js';
 import { checkAddress } from './input.js';
 import { planLink } from './request.js';
-import type { Endpoint, PreparedNode, PreparedRun, PrepareOptions } from './types.js';
+import type { NodeId } from '../graph/types.js';
+import type { CallKind, Endpoint, PreparedNode, PreparedRun, PrepareOptions } from './types.js';
 
 /** `ip_address:port` of a dockerinfo entry; an IPv6 literal gets brackets. */
 function dockerAddress(ip: string, port: string | number): string {
@@ -18,17 +19,19 @@ function dockerAddress(ip: string, port: string | number): string {
   return `${host}:${portNumber(port)}`;
 }
 
+/** The address of each container in `containers` (those the run calls); overrides may name any of `all`. */
 function resolveEndpoints(
   containers: string[],
+  all: string[],
   dockerinfo: DockerInfo,
   overrides: Record<string, string>,
   dockerinfoLabel: string,
 ): Endpoint[] {
   for (const name of Object.keys(overrides).sort()) {
-    if (!containers.includes(name)) {
+    if (!all.includes(name)) {
       throw new UserError(
         'UNKNOWN_CONTAINER',
-        `--address ${name}: "${name}" is not a container of the blueprint (containers: ${containers.join(', ')})`,
+        `--address ${name}: "${name}" is not a container of the blueprint (containers: ${all.join(', ')})`,
         { exit: 2 },
       );
     }
@@ -56,41 +59,71 @@ function resolveEndpoints(
   });
 }
 
+/** The call kind of an rpc, from its stream flags. */
+export function callKind(requestStream: boolean, responseStream: boolean): CallKind {
+  if (requestStream) return responseStream ? 'bidi' : 'client-stream';
+  return responseStream ? 'server-stream' : 'unary';
+}
+
 /**
- * Loads and checks an export package for a run. Thrown: UserError for an invalid blueprint.json / dockerinfo.json, a
- * link to an unknown node, a cycle, a missing or invalid proto, an operation the proto does not offer, a container
- * without an address, or an --address override naming no container.
+ * Loads and checks an export package for a run. Only operations a link touches are resolved and run (all of them in a
+ * blueprint without links); the others are listed as not wired. Thrown: UserError for an invalid blueprint.json /
+ * dockerinfo.json, a link to an unknown node, a cycle without a streaming link, a missing or invalid proto, an
+ * operation the proto does not offer, a container without an address, or an --address override naming no container.
  */
 export function prepareRun(exportDir: string, options: PrepareOptions = {}): PreparedRun {
   const pkg = loadPackage(exportDir);
-  const graph = buildPipelineGraph(pkg.blueprint, displayPath(join(pkg.dir, BLUEPRINT_FILE)));
   // One proto per container (not per operation): finding and loading it is the costly part of a large plan.
-  const protos = new Map<string, RuntimeProto>();
   const byFile = new Map<string, RuntimeProto>();
-  for (const bpNode of pkg.blueprint.nodes) {
-    const file = nodeProtoPath(pkg, bpNode);
+  const byContainer = new Map(pkg.blueprint.nodes.map((n) => [n.container_name, n]));
+  const protoOf = (container: string): RuntimeProto => {
+    const file = nodeProtoPath(pkg, byContainer.get(container)!);
     let proto = byFile.get(file);
     if (!proto) {
       proto = loadRuntimeProto(file, displayPath(file));
       byFile.set(file, proto);
     }
-    protos.set(bpNode.container_name, proto);
-  }
-  const nodes: PreparedNode[] = graph.nodes.map((node) => {
-    const proto = protos.get(node.container)!;
-    const call = resolveOperation(proto, `node "${node.id}"`, node.operation);
-    const streaming = node.inputStream || node.outputStream || call.requestStream || call.responseStream;
-    return { ...node, proto, call, streaming };
+    return proto;
+  };
+  // The proto decides how an rpc is called; the blueprint's stream flags only describe it (and may be wrong).
+  const mismatches = new Map<NodeId, string>();
+  const graph = buildPipelineGraph(pkg.blueprint, displayPath(join(pkg.dir, BLUEPRINT_FILE)), (node) => {
+    let call: ResolvedOperation;
+    try {
+      call = resolveOperation(protoOf(node.container), node.id, node.operation);
+    } catch {
+      return node; // reported below if the node is wired
+    }
+    const flags = { inputStream: call.requestStream, outputStream: call.responseStream };
+    if (flags.inputStream !== node.inputStream || flags.outputStream !== node.outputStream) {
+      mismatches.set(
+        node.id,
+        `blueprint.json ${node.pointer}: "${node.id}" is described as ${callKind(node.inputStream, node.outputStream)}, ` +
+          `but its proto declares ${callKind(flags.inputStream, flags.outputStream)}; calling it as the proto says`,
+      );
+    }
+    return flags;
   });
+  const unwired = new Set(graph.unwired);
+  const nodes: PreparedNode[] = graph.nodes
+    .filter((node) => !unwired.has(node.id))
+    .map((node) => {
+      const proto = protoOf(node.container);
+      const call = resolveOperation(proto, `node "${node.id}"`, node.operation);
+      const kind = callKind(call.requestStream, call.responseStream);
+      return { ...node, proto, call, kind, streaming: kind !== 'unary' };
+    });
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const containers = [...new Set(nodes.map((n) => n.container))];
   const endpoints = resolveEndpoints(
     containers,
+    [...byContainer.keys()],
     pkg.dockerinfo,
     options.addresses ?? {},
     displayPath(join(pkg.dir, DOCKERINFO_FILE)),
   );
   const links = graph.edges.map((e) => planLink(byId.get(e.from)!, byId.get(e.to)!));
+  const notes = nodes.flatMap((n) => mismatches.get(n.id) ?? []);
 
-  return { dir: pkg.dir, pipeline: pkg.blueprint.name, graph, nodes, byId, endpoints, links };
+  return { dir: pkg.dir, pipeline: pkg.blueprint.name, graph, nodes, byId, endpoints, links, notes };
 }

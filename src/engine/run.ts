@@ -109,7 +109,8 @@ export async function executeRun(
   const runStart = Date.now();
   const runStartPerf = performance.now();
   const { graph } = prepared;
-  emit({ type: 'run-started', at: runStart, levels: graph.levels, nodes: graph.nodes.map((n) => n.id) });
+  emit({ type: 'run-started', at: runStart, levels: graph.levels, nodes: prepared.nodes.map((n) => n.id) });
+  for (const note of prepared.notes) warn(undefined, note);
   for (const link of prepared.links) {
     if (link.skipped.length > 0) {
       warn(
@@ -138,7 +139,7 @@ export async function executeRun(
         linksTo.get(link.to)!.set(link.from, link);
       }
       outcomes = await schedule<Message>({
-        nodes: graph.nodes.map((n) => n.id),
+        nodes: prepared.nodes.map((n) => n.id),
         upstream: graph.upstream,
         downstream: graph.downstream,
         concurrency: options.concurrency,

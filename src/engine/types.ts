@@ -6,11 +6,15 @@ import type { CallError, NodeStatus, RunStatus } from './events.js';
 
 export type Message = Record<string, unknown>;
 
+/** How an rpc is called, from the proto's stream flags. */
+export type CallKind = 'unary' | 'server-stream' | 'client-stream' | 'bidi';
+
 /** A node resolved against its proto. */
 export interface PreparedNode extends PipelineNode {
   proto: RuntimeProto;
   call: ResolvedOperation;
-  /** A streaming rpc (in the proto or the blueprint's flags): planned, not yet executable. */
+  kind: CallKind;
+  /** A streaming rpc: planned, not yet executable. */
   streaming: boolean;
 }
 
@@ -39,13 +43,15 @@ export interface PreparedRun {
   /** blueprint.json's name, when it has one. */
   pipeline?: string;
   graph: PipelineGraph;
-  /** Every node, in blueprint order. */
+  /** Every node the run calls (the wired ones), in blueprint order. */
   nodes: PreparedNode[];
   byId: Map<NodeId, PreparedNode>;
-  /** One per container of the blueprint, in blueprint order. */
+  /** One per container the run calls, in blueprint order. */
   endpoints: Endpoint[];
   /** One per edge, in blueprint order. */
   links: LinkPlan[];
+  /** What the package says that is not used as said (stream flags the proto contradicts), for warnings. */
+  notes: string[];
 }
 
 export interface PrepareOptions {

@@ -1,9 +1,14 @@
 // Blueprint -> PipelineGraph: nodes are container:operation, edges come from `connected_to`. Links to nodes that do
-// not exist and cycles are reported here, naming the culprits, so nothing downstream has to expect them.
-import { Graph, alg } from '@dagrejs/graphlib';
+// not exist and cycles without a streaming link are reported here, naming the culprits, so nothing downstream has to
+// expect them. In a blueprint with links, operations no link touches are set aside as not wired (never called).
+import { Graph } from '@dagrejs/graphlib';
 import { UserError } from '../errors.js';
 import type { Blueprint, Link } from '../platform/types.js';
+import { orderGraph } from './order.js';
 import type { NodeId, PipelineEdge, PipelineGraph, PipelineNode } from './types.js';
+
+/** Stream flags that override the blueprint's (the engine passes those of the proto, which decide the call). */
+export type StreamFlags = (node: PipelineNode) => { inputStream: boolean; outputStream: boolean };
 
 function nodeId(container: string, operation: string): NodeId {
   return `${container}:${operation}`;
@@ -17,9 +22,14 @@ function list(names: string[]): string {
 
 /**
  * Builds the graph of a validated blueprint. `label` names blueprint.json in messages. Thrown: UserError
- * EMPTY_PIPELINE, DUPLICATE_OPERATION, UNKNOWN_LINK_TARGET, or GRAPH_CYCLE (naming the nodes of one cycle in order).
+ * EMPTY_PIPELINE, DUPLICATE_OPERATION, UNKNOWN_LINK_TARGET, or GRAPH_CYCLE (a cycle without a streaming link, naming
+ * its nodes in order).
  */
-export function buildPipelineGraph(blueprint: Blueprint, label = 'blueprint.json'): PipelineGraph {
+export function buildPipelineGraph(
+  blueprint: Blueprint,
+  label = 'blueprint.json',
+  streams?: StreamFlags,
+): PipelineGraph {
   const nodes: PipelineNode[] = [];
   const byId = new Map<NodeId, PipelineNode>();
   const operationsOf = new Map<string, string[]>();
@@ -48,6 +58,7 @@ export function buildPipelineGraph(blueprint: Blueprint, label = 'blueprint.json
         inputStream: sig.input_message_stream === true,
         outputStream: sig.output_message_stream === true,
       };
+      if (streams) Object.assign(node, streams(node));
       nodes.push(node);
       byId.set(id, node);
       ops.push(sig.operation_name);
@@ -84,8 +95,10 @@ export function buildPipelineGraph(blueprint: Blueprint, label = 'blueprint.json
   for (const list of ups) if (list.length > 1) list.sort((a, b) => a - b);
   for (const list of downs) if (list.length > 1) list.sort((a, b) => a - b);
 
-  const levels = computeLevels(nodes, ups, downs);
-  if (!levels) throw cycleError(toGraphlib(nodes, edges), byId, label);
+  // With links, an operation none of them touches is not part of the pipeline (a service offering more rpcs than
+  // the pipeline uses); without any link, every operation runs once on its own.
+  const include = nodes.map((_, i) => edges.length === 0 || ups[i]!.length > 0 || downs[i]!.length > 0);
+  const { levels, loops } = orderGraph(nodes, ups, downs, include, label);
   const ids = (list: number[]) => list.map((i) => nodes[i]!.id);
   const upstream = new Map<NodeId, NodeId[]>(nodes.map((x, i) => [x.id, ids(ups[i]!)]));
   const downstream = new Map<NodeId, NodeId[]>(nodes.map((x, i) => [x.id, ids(downs[i]!)]));
@@ -97,9 +110,11 @@ export function buildPipelineGraph(blueprint: Blueprint, label = 'blueprint.json
     nodes,
     byId,
     edges,
+    loops,
     upstream,
     downstream,
-    starts: nodes.filter((_, i) => ups[i]!.length === 0).map((x) => x.id),
+    starts: nodes.filter((_, i) => include[i] && ups[i]!.length === 0).map((x) => x.id),
+    unwired: nodes.filter((_, i) => !include[i]).map((x) => x.id),
     levels,
   };
 }
@@ -122,60 +137,4 @@ function unknownTarget(label: string, pointer: string, link: Link, operationsOf:
     ? `operation "${link.operation_signature.operation_name}" is not an operation of container "${link.container_name}" (it has: ${list(targetOps)})`
     : `container "${link.container_name}" is not a node of the blueprint (nodes: ${list([...operationsOf.keys()])})`;
   return new UserError('UNKNOWN_LINK_TARGET', `${label} ${pointer}: ${message}`, { file: label, pointer });
-}
-
-/**
- * Longest-path levels by Kahn's algorithm over node indices (linear in nodes + edges). Undefined when some nodes
- * are never freed: they sit on or behind a cycle.
- */
-function computeLevels(nodes: PipelineNode[], ups: number[][], downs: number[][]): NodeId[][] | undefined {
-  const pending = Int32Array.from(ups, (list) => list.length);
-  const level = new Int32Array(nodes.length);
-  let frontier: number[] = [];
-  for (let i = 0; i < nodes.length; i++) if (pending[i] === 0) frontier.push(i);
-  let seen = 0;
-  while (frontier.length > 0) {
-    const next: number[] = [];
-    for (const i of frontier) {
-      seen++;
-      for (const d of downs[i]!) {
-        if (level[d]! < level[i]! + 1) level[d] = level[i]! + 1;
-        if (--pending[d]! === 0) next.push(d);
-      }
-    }
-    frontier = next;
-  }
-  if (seen !== nodes.length) return undefined;
-  const levels: NodeId[][] = [];
-  for (let i = 0; i < nodes.length; i++) (levels[level[i]!] ??= []).push(nodes[i]!.id);
-  return levels;
-}
-
-/** Names one cycle in order (a -> b -> a), starting from its node that comes first in the blueprint. */
-function cycleError(graph: Graph, byId: Map<NodeId, PipelineNode>, label: string): UserError {
-  const order = (id: NodeId) => byId.get(id)!.order;
-  const components = alg.findCycles(graph).map((c) => [...c].sort((a, b) => order(a) - order(b)));
-  components.sort((a, b) => order(a[0]!) - order(b[0]!));
-  const component = new Set(components[0]);
-  const start = components[0]![0]!;
-  // Walk inside the strongly connected component, always taking the earliest successor, until a node repeats.
-  const path: NodeId[] = [start];
-  const at = new Map<NodeId, number>([[start, 0]]);
-  for (;;) {
-    const current = path[path.length - 1]!;
-    const next = (graph.successors(current) ?? [])
-      .filter((s) => component.has(s))
-      .sort((a, b) => order(a) - order(b))[0]!;
-    const seenAt = at.get(next);
-    if (seenAt !== undefined) {
-      const cycle = [...path.slice(seenAt), next];
-      return new UserError('GRAPH_CYCLE', `${label}: the pipeline has a cycle: ${cycle.join(' -> ')}`, {
-        file: label,
-        hint: 'a pipeline must be acyclic: remove one of these connected_to links',
-        details: { cycle },
-      });
-    }
-    at.set(next, path.length);
-    path.push(next);
-  }
 }

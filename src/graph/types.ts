@@ -15,7 +15,7 @@ export interface PipelineNode {
   /** JSON pointer of the operation in blueprint.json, for messages. */
   pointer: string;
   signature: OperationSignature;
-  /** The blueprint's stream flags (the proto is checked again when the run starts). */
+  /** The stream flags: the blueprint's, or the proto's when the engine builds the graph for a run. */
   inputStream: boolean;
   outputStream: boolean;
 }
@@ -33,12 +33,19 @@ export interface PipelineGraph {
   byId: Map<NodeId, PipelineNode>;
   /** Every edge, in blueprint order, without duplicates. */
   edges: PipelineEdge[];
+  /** Edges that close a cycle (each such cycle has a streaming link); levels are computed without them. */
+  loops: PipelineEdge[];
   /** Upstream node ids of each node, in blueprint order. */
   upstream: Map<NodeId, NodeId[]>;
   /** Downstream node ids of each node, in blueprint order. */
   downstream: Map<NodeId, NodeId[]>;
-  /** Nodes without an incoming edge, in blueprint order. */
+  /** Nodes without an incoming edge, in blueprint order (not wired ones excepted). */
   starts: NodeId[];
-  /** Execution levels: level 0 = start nodes, level n = nodes whose longest upstream path has n edges. */
+  /** In a blueprint with links: operations no link touches. They are not called. */
+  unwired: NodeId[];
+  /**
+   * Execution levels of the wired nodes: level 0 = start nodes, level n = nodes whose longest upstream path has n
+   * edges (loop edges left out).
+   */
   levels: NodeId[][];
 }

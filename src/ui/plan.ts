@@ -8,6 +8,8 @@ export interface PlanView {
   edges: { from: string; to: string; mode: string; fields: string[]; skipped?: string[] }[];
   addresses: Record<string, string>;
   streaming: string[];
+  not_wired: string[];
+  notes: string[];
 }
 
 export function renderPlan(plan: PlanView): string {
@@ -30,10 +32,15 @@ export function renderPlan(plan: PlanView): string {
       lines.push(`  ${e.from} -> ${e.to}  ${color.dim(`(${how}${skipped})`)}`);
     }
   }
+  if (plan.not_wired.length > 0) {
+    lines.push('', `${color.bold('not wired')} ${color.dim('(no link in or out: not called)')}`);
+    for (const id of plan.not_wired) lines.push(`  ${id}`);
+  }
   lines.push('', color.bold('addresses'));
   const width = Math.max(...Object.keys(plan.addresses).map((c) => c.length));
   for (const [container, address] of Object.entries(plan.addresses))
     lines.push(`  ${container.padEnd(width)}  ${address}`);
+  for (const note of plan.notes) lines.push('', `${color.yellow('note')} ${note}`);
   if (plan.streaming.length > 0) {
     lines.push('', `${color.yellow('note')} streaming operations are not supported yet: ${plan.streaming.join(', ')}`);
   }

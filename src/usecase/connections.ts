@@ -1,6 +1,7 @@
 // connections.json of a use case: read (syntax + schema), then checked against the services' protos — every service
-// and rpc it names exists, each connection's output message fits the next input field by field, and the connections
-// form no cycle (each operation runs once, in dependency order).
+// and rpc it names exists, each connection's output message fits the next input field by field (message by message
+// for streams), and every cycle of connections passes through a streaming rpc (a cycle of unary calls would wait for
+// itself forever).
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { compareMessages, type FieldMismatch } from '../proto/compat.js';
@@ -103,8 +104,14 @@ function describeMismatches(mismatches: FieldMismatch[]): string {
   return mismatches.map((m) => `field "${m.field}": ${m.reason}`).join('; ');
 }
 
-/** A cycle among operations, as the list of `service.method` it passes through (first repeated at the end). */
-function findCycle(connections: ConnectionSpec[]): { path: string[]; index: number } | undefined {
+/**
+ * A cycle among operations that no streaming connection breaks, as the list of `service.method` it passes through
+ * (first repeated at the end). `isStream(i)`: connection i carries a stream.
+ */
+function findUnaryCycle(
+  connections: ConnectionSpec[],
+  isStream: (index: number) => boolean,
+): { path: string[]; index: number } | undefined {
   const edges = new Map<string, { to: string; index: number }[]>();
   const nodes: string[] = [];
   const add = (node: string) => {
@@ -118,7 +125,7 @@ function findCycle(connections: ConnectionSpec[]): { path: string[]; index: numb
     const to = `${c.to_service}.${c.to_method}`;
     add(from);
     add(to);
-    edges.get(from)!.push({ to, index });
+    if (!isStream(index)) edges.get(from)!.push({ to, index });
   });
   const state = new Map<string, 'open' | 'done'>();
   const stack: string[] = [];
@@ -145,7 +152,8 @@ function findCycle(connections: ConnectionSpec[]): { path: string[]; index: numb
 
 /**
  * Checks connections.json against the use case's services. Thrown: UserError UNKNOWN_SERVICE, UNKNOWN_METHOD,
- * DUPLICATE_CONNECTION, INCOMPATIBLE_MESSAGES (every mismatched field), CONNECTION_CYCLE (with its path).
+ * DUPLICATE_CONNECTION, INCOMPATIBLE_MESSAGES (every mismatched field), CONNECTION_CYCLE (a cycle without a streaming
+ * rpc, with its path).
  */
 export function checkConnections(file: ReadConnections, services: UseCaseService[], compose: UseCaseCompose): void {
   const byName = new Map(services.map((s) => [s.composeService, s]));
@@ -174,14 +182,18 @@ export function checkConnections(file: ReadConnections, services: UseCaseService
     seen.set(key, i);
     return { c, from, out, to, input };
   });
-  const cycle = findCycle(pipeline.connections);
+  const cycle = findUnaryCycle(
+    pipeline.connections,
+    (i) => endpoints[i]!.out.responseStream || endpoints[i]!.input.requestStream,
+  );
   if (cycle) {
     fail(
       file,
       `/pipeline/connections/${cycle.index}`,
       'CONNECTION_CYCLE',
-      `the connections form a cycle: ${cycle.path.join(' -> ')}`,
-      'each operation runs once, after those feeding it; remove one connection of the cycle (streaming cycles are not supported yet)',
+      `the connections form a cycle without a streaming rpc: ${cycle.path.join(' -> ')}`,
+      'in a cycle of unary calls each call waits for its own output; let one rpc of the cycle return or take a ' +
+        '`stream`, or remove one connection of the cycle',
       { cycle: cycle.path },
     );
   }

@@ -340,19 +340,19 @@ describe('aieffect export', () => {
         'error energy_pipeline/connections.json /pipeline/connections/0: data-analyzer.AnalyzeData returns energy.AnalysisResult, which report-generator.GenerateReport cannot take as report.AnalysisResult: field "file_path": string in the source, bytes expected; field "summary.unit": missing in energy.AnalysisResult.Summary\n  hint: every field of the input message needs a field of the same name and a compatible type in the output message\n',
       ],
       [
-        'a cycle',
+        'a cycle of unary rpcs',
         (dir) =>
           setConnections(dir, [
             GENERATE,
             ANALYZE,
             {
-              from_service: 'report-generator',
-              from_method: 'GenerateReport',
-              to_service: 'data-analyzer',
-              to_method: 'AnalyzeData',
+              from_service: 'data-analyzer',
+              from_method: 'AnalyzeData',
+              to_service: 'data-generator',
+              to_method: 'GenerateData',
             },
           ]),
-        'error energy_pipeline/connections.json /pipeline/connections/2: the connections form a cycle: data-analyzer.AnalyzeData -> report-generator.GenerateReport -> data-analyzer.AnalyzeData\n  hint: each operation runs once, after those feeding it; remove one connection of the cycle (streaming cycles are not supported yet)\n',
+        'error energy_pipeline/connections.json /pipeline/connections/2: the connections form a cycle without a streaming rpc: data-generator.GenerateData -> data-analyzer.AnalyzeData -> data-generator.GenerateData\n  hint: in a cycle of unary calls each call waits for its own output; let one rpc of the cycle return or take a `stream`, or remove one connection of the cycle\n',
       ],
       [
         'a JSON syntax error',

@@ -327,11 +327,12 @@ describe('engine: failures', () => {
     });
     const dir = pkg({
       nodes: [
-        { container: 'bad', proto: 'echo.proto', operations: { Echo: [] } },
+        { container: 'bad', proto: 'echo.proto', operations: { Echo: ['next:Step'] } },
         { container: 'slow', proto: 'echo.proto', operations: { Echo: ['after:Step'] } },
         { container: 'after', proto: 'echo.proto', operations: { Step: [] } },
+        { container: 'next', proto: 'echo.proto', operations: { Step: [] } },
       ],
-      addresses: { bad: s.address, slow: s.address, after: s.address },
+      addresses: { bad: s.address, slow: s.address, after: s.address, next: s.address },
     });
     const { result } = await run(dir, { input: { nodes: { slow: { data: 'slow' } } } });
     expect(result.summary.status).toBe('failed');
@@ -444,6 +445,28 @@ describe('engine: cancellation', () => {
     expect(result.summary.nodes['c:Echo']).toEqual({ status: 'skipped', attempts: 0 });
     expect(order(events, 'node-cancelled')).toEqual(['b:Step']);
     expect(runFailure(result)).toBeUndefined();
+  });
+});
+
+describe('engine: operations no link touches', () => {
+  it('does not call an unwired streaming rpc of a service in an otherwise unary pipeline', async () => {
+    const s = await server('flow.proto', {
+      Unary: (req) => ({ ...req, trail: [...(req.trail as string[]), 'u'] }),
+    });
+    const dir = pkg({
+      nodes: [
+        { container: 'a', proto: 'flow.proto', operations: { Unary: ['b:Unary'], Split: [], Relay: [] } },
+        { container: 'b', proto: 'flow.proto', operations: { Unary: [] } },
+      ],
+      addresses: { a: s.address, b: s.address },
+    });
+    const { result, prepared, events } = await run(dir, { input: { all: { data: 'x' } } });
+    expect(prepared.graph.unwired).toEqual(['a:Split', 'a:Relay']);
+    expect(result.summary.status).toBe('succeeded');
+    expect(Object.keys(result.summary.nodes)).toEqual(['a:Unary', 'b:Unary']);
+    expect(result.results['b:Unary']).toEqual({ n: '0', data: 'x', trail: ['u', 'u'] });
+    expect(s.calls.map((c) => c.rpc)).toEqual(['Unary', 'Unary']);
+    expect(events[0]).toMatchObject({ type: 'run-started', nodes: ['a:Unary', 'b:Unary'] });
   });
 });
 

@@ -133,6 +133,38 @@ describe('prepareRun', () => {
     expect(e.exit).toBe(2);
   });
 
+  it('resolves only the wired operations: an unwired one may be missing from the proto, its container unaddressed', () => {
+    const dir = pkg({
+      nodes: [
+        { container: 'a', proto: 'echo.proto', operations: { Echo: ['b:Step'], Gone: [] } },
+        { container: 'b', proto: 'echo.proto', operations: { Step: [] } },
+        { container: 'idle', proto: 'broken.proto', operations: { Whatever: [] } },
+      ],
+      addresses: { a: 'a-host:1', b: 'b-host:2' },
+    });
+    const prepared = prepareRun(dir, { addresses: { idle: '127.0.0.1:9' } });
+    expect(prepared.graph.unwired).toEqual(['a:Gone', 'idle:Whatever']);
+    expect(prepared.nodes.map((n) => n.id)).toEqual(['a:Echo', 'b:Step']);
+    expect(prepared.endpoints.map((e) => e.container)).toEqual(['a', 'b']);
+  });
+
+  it('calls an rpc as its proto declares it and notes where the blueprint says otherwise', () => {
+    // The blueprint marks nothing as streaming; flow.proto's Relay takes and returns a stream, which breaks the cycle.
+    const dir = pkg({
+      nodes: [
+        { container: 'a', proto: 'flow.proto', operations: { Relay: ['b:Unary'] } },
+        { container: 'b', proto: 'flow.proto', operations: { Unary: ['a:Relay'] } },
+      ],
+      addresses: { a: 'a-host:1', b: 'b-host:2' },
+    });
+    const prepared = prepareRun(dir);
+    expect(prepared.nodes.map((n) => `${n.id} ${n.kind}`)).toEqual(['a:Relay bidi', 'b:Unary unary']);
+    expect(prepared.graph.loops).toEqual([{ from: 'b:Unary', to: 'a:Relay' }]);
+    expect(prepared.notes).toEqual([
+      'blueprint.json /nodes/0/operation_signature_list/0: "a:Relay" is described as unary, but its proto declares bidi; calling it as the proto says',
+    ]);
+  });
+
   it('reports a cycle through the graph', () => {
     const dir = pkg({
       nodes: [
@@ -145,6 +177,6 @@ describe('prepareRun', () => {
         dir,
         userError(() => prepareRun(dir)),
       ),
-    ).toBe('blueprint.json: the pipeline has a cycle: a:Echo -> b:Step -> a:Echo');
+    ).toBe('blueprint.json: the pipeline has a cycle without a streaming link: a:Echo -> b:Step -> a:Echo');
   });
 });

@@ -24,6 +24,7 @@ function node(id: string, proto = shop): PreparedNode {
     outputStream: false,
     proto,
     call,
+    kind: 'unary',
     streaming: false,
   };
 }

@@ -180,14 +180,13 @@ describe('loadUseCase errors', () => {
     });
   });
 
-  it('a cycle among connections, with its path', () => {
+  it('a cycle of unary rpcs among connections, with its path', () => {
     const dir = copy();
     setConnections(dir, [
       GENERATE,
-      ANALYZE,
       {
-        from_service: 'report-generator',
-        from_method: 'GenerateReport',
+        from_service: 'data-analyzer',
+        from_method: 'AnalyzeData',
         to_service: 'data-generator',
         to_method: 'GenerateData',
       },
@@ -195,15 +194,34 @@ describe('loadUseCase errors', () => {
     const err = errorOf(dir);
     expect(err.code).toBe('CONNECTION_CYCLE');
     expect(err.message).toBe(
-      `${dir}/connections.json /pipeline/connections/2: the connections form a cycle: data-generator.GenerateData -> data-analyzer.AnalyzeData -> report-generator.GenerateReport -> data-generator.GenerateData`,
+      `${dir}/connections.json /pipeline/connections/1: the connections form a cycle without a streaming rpc: data-generator.GenerateData -> data-analyzer.AnalyzeData -> data-generator.GenerateData`,
     );
+  });
+
+  it('accepts a cycle broken by a streaming rpc', () => {
+    const dir = copy();
+    editFile(dir, 'services/data_analyzer/proto/data_analyzer.proto', (t) =>
+      t.replace(
+        'service DataAnalyzer {',
+        'service DataAnalyzer {\n  rpc Refine(stream DataBatch) returns (stream DataBatch);',
+      ),
+    );
+    const refine = {
+      from_service: 'data-analyzer',
+      from_method: 'Refine',
+      to_service: 'data-analyzer',
+      to_method: 'Refine',
+    };
+    setConnections(dir, [GENERATE, ANALYZE, { ...GENERATE, to_method: 'Refine' }, refine]);
+    const useCase = loadUseCase(dir);
+    expect(useCase.connections).toHaveLength(4);
   });
 
   it('an operation connected to itself is a cycle', () => {
     const dir = copy();
     setConnections(dir, [{ ...ANALYZE, to_service: 'data-analyzer', to_method: 'AnalyzeData' }]);
     expect(errorOf(dir).message).toBe(
-      `${dir}/connections.json /pipeline/connections/0: the connections form a cycle: data-analyzer.AnalyzeData -> data-analyzer.AnalyzeData`,
+      `${dir}/connections.json /pipeline/connections/0: the connections form a cycle without a streaming rpc: data-analyzer.AnalyzeData -> data-analyzer.AnalyzeData`,
     );
   });
 
