@@ -30,7 +30,7 @@ const { plan: _plan, ...runEngineFlags } = engineFlags;
 
 export default class Run extends BaseCommand {
   static override summary = 'Run a use case end to end on this machine: its services as local processes, no Docker.';
-  static override description = `Exports <use_case_dir> to a temporary folder, starts every service with the command in its x-aieffect extension in docker-compose.yml (GRPC_PORT: a free port, GRPC_HOST: 127.0.0.1, DATA_DIR: the data folder), waits until each is ready (gRPC health SERVING), runs the pipeline as \`aieffect orchestrate\` does and stops the services. Results go to stdout as {"<container>:<operation>": output}; progress to stderr. A service that exits or never becomes ready stops the run with its last output lines. --address container=host:port uses a service you run yourself instead of starting it.`;
+  static override description = `Exports <use_case_dir> to a temporary folder, runs each x-aieffect build whose outputs are missing or older than its sources (like make), starts every service with the command in its x-aieffect extension in docker-compose.yml (GRPC_PORT: a free port, GRPC_HOST: 127.0.0.1, DATA_DIR: the data folder), waits until each is ready (gRPC health SERVING), runs the pipeline as \`aieffect orchestrate\` does and stops the services. Results go to stdout as {"<container>:<operation>": output}; progress to stderr. A service that exits or never becomes ready stops the run with its last output lines. --address container=host:port uses a service you run yourself instead of starting it.`;
   static override examples = [
     '<%= config.bin %> run examples/file_based_energy_pipeline',
     `<%= config.bin %> run examples/file_based_energy_pipeline --input '{"num_records": 500, "report_format": "html"}'`,
@@ -67,6 +67,10 @@ export default class Run extends BaseCommand {
     }),
     logs: Flags.boolean({
       summary: "Stream every service's output to stderr, each line prefixed with the service name.",
+    }),
+    build: Flags.boolean({
+      allowNo: true,
+      summary: 'Run every x-aieffect.build first (--no-build: none). Default: only those whose outputs are stale.',
     }),
   };
 
@@ -111,6 +115,7 @@ export default class Run extends BaseCommand {
         addresses: addressesFromFlags(flags),
         run: runOptionsFromFlags(flags, signal),
         keepRunning: flags['keep-running'],
+        build: flags.build === undefined ? 'auto' : flags.build ? 'always' : 'never',
         onLocalEvent: (event) => screen.onLocalEvent(event),
         onEngineEvent: (event) => screen.onEngineEvent(event),
         onOutput: (service, line) => screen.onOutput(service, line),

@@ -8,5 +8,6 @@ export {
   type LocalServiceSpec,
   type StartOptions,
 } from './runtime.js';
-export { localServiceSpecs, type UseCaseNode } from './specs.js';
+export { localServiceSpecs, type LocalServicePlan, type UseCaseNode } from './specs.js';
+export { runBuilds, type BuildMode, type BuildEvent } from './build.js';
 export type { ExitInfo } from './process.js';

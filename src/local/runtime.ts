@@ -8,6 +8,7 @@ import { UserError } from '../errors.js';
 import { describeExit, ServiceProcess, type ExitInfo } from './process.js';
 import { waitForAddress, type Readiness, type ReadyVia } from './health.js';
 import { seconds } from '../util/duration.js';
+import type { BuildEvent } from './build.js';
 
 const LOCAL_HOST = '127.0.0.1';
 
@@ -49,7 +50,9 @@ export type LocalEvent =
   /** A service exited while it was expected to run (a crash, or it quit on its own). */
   | { type: 'service-exited'; at: number; service: string; container: string; exit: ExitInfo }
   | { type: 'services-stopping'; at: number; services: string[] }
-  | { type: 'services-stopped'; at: number; services: string[]; durationMs: number };
+  | { type: 'services-stopped'; at: number; services: string[]; durationMs: number }
+  /** x-aieffect.build, before the services start. */
+  | BuildEvent;
 
 export interface StartOptions {
   /** Absolute path of the data folder, given as DATA_DIR. */
@@ -87,8 +90,8 @@ interface Entry {
 }
 
 /** Free ports for the specs that have none (get-port keeps them from being handed out twice in this process). */
-export async function assignPorts(specs: LocalServiceSpec[]): Promise<(LocalServiceSpec & { port: number })[]> {
-  const out: (LocalServiceSpec & { port: number })[] = [];
+export async function assignPorts<T extends LocalServiceSpec>(specs: T[]): Promise<(T & { port: number })[]> {
+  const out: (T & { port: number })[] = [];
   for (const spec of specs) out.push({ ...spec, port: spec.port ?? (await getPort()) });
   return out;
 }

@@ -18,6 +18,7 @@ import {
   type RunResult,
 } from '../engine/index.js';
 import { exportUseCase } from '../platform/export.js';
+import { runBuilds, type BuildMode } from './build.js';
 import { assignPorts, localAddresses, startLocalServices, type LocalEvent, type LocalServiceInfo } from './runtime.js';
 import { localServiceSpecs } from './specs.js';
 
@@ -34,9 +35,11 @@ export interface LocalRunOptions {
   keepRunning?: boolean;
   /** Between SIGTERM and SIGKILL when stopping a service. */
   graceMs?: number;
+  /** When to run the services' x-aieffect.build: when stale (default), always, never. */
+  build?: BuildMode;
   onLocalEvent?: (event: LocalEvent) => void;
   onEngineEvent?: EngineEventHandler;
-  /** Every line a service writes, as it arrives. */
+  /** Every line a service (or, as service "build", a build) writes, as it arrives. */
   onOutput?: (service: string, line: string) => void;
 }
 
@@ -81,18 +84,25 @@ async function prepareLocal(
 /**
  * Runs a use case locally. Resolves with the run's result, whether the pipeline succeeded, failed at a node (see the
  * engine's runFailure) or was cancelled through options.run.signal. Thrown, with every service stopped: the
- * UserErrors of `aieffect export` and of prepareRun for the use case, NO_LOCAL_RUN / INVALID_CWD (a service without
- * a usable x-aieffect), UNKNOWN_INPUT_NODE / INVALID_INPUT (a wrong --input, before any service starts),
- * SERVICE_EXITED / SERVICE_NOT_READY / SERVICE_START_FAILED (details.output: the service's last lines), CANCELLED
- * (signal during start-up), and the engine's errors before the first call.
+ * UserErrors of `aieffect export` and of prepareRun for the use case, NO_LOCAL_RUN / INVALID_CWD / INVALID_BUILD (a
+ * service without a usable x-aieffect), UNKNOWN_INPUT_NODE / INVALID_INPUT (a wrong --input, before any service
+ * starts), BUILD_FAILED (details.output: the build's last lines), SERVICE_EXITED / SERVICE_NOT_READY /
+ * SERVICE_START_FAILED (details.output: the service's last lines), CANCELLED (signal during start-up), and the
+ * engine's errors before the first call.
  */
 export async function runUseCaseLocally(useCaseDir: string, options: LocalRunOptions = {}): Promise<LocalRun> {
   const dir = resolve(useCaseDir);
   const runOptions = options.run ?? {};
   const external = options.addresses ?? {};
   const { prepared, specs } = await prepareLocal(dir, external);
-  // A wrong --input is reported before any service is started (executeRun checks it again, and warns).
+  // A wrong --input is reported before any service is built or started (executeRun checks it again, and warns).
   startRequests(prepared, runOptions.input ?? {});
+  await runBuilds(specs, {
+    mode: options.build,
+    signal: runOptions.signal,
+    onEvent: options.onLocalEvent,
+    onOutput: options.onOutput && ((line) => options.onOutput!('build', line)),
+  });
 
   const dataDir = resolve(options.dataDir ?? join(dir, DATA_SUBDIR));
   mkdirSync(dataDir, { recursive: true });

@@ -4,9 +4,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { displayPath } from '../util/paths.js';
-import { readUseCaseCompose } from '../usecase/compose.js';
+import { displayPath, isInside } from '../util/paths.js';
+import { readUseCaseCompose, type LocalBuildSpec } from '../usecase/compose.js';
+import type { ServiceBuild } from './build.js';
 import type { LocalServiceSpec } from './runtime.js';
+
+/** How to build (x-aieffect.build) and start (x-aieffect.run) one service. */
+export type LocalServicePlan = LocalServiceSpec & { build?: ServiceBuild };
 
 /** A pipeline node of the use case: its blueprint container and the compose service it is built from. */
 export interface UseCaseNode {
@@ -15,10 +19,37 @@ export interface UseCaseNode {
 }
 
 /**
- * The start specs of `nodes`, in their order. Thrown: UserError NO_LOCAL_RUN naming every service without an
- * x-aieffect extension, INVALID_CWD for an x-aieffect.cwd that is not a folder.
+ * x-aieffect.build with absolute paths. Thrown: INVALID_BUILD for a path outside the use case folder or a source that
+ * does not exist.
  */
-export function localServiceSpecs(useCaseDir: string, nodes: UseCaseNode[]): LocalServiceSpec[] {
+function resolveBuild(build: LocalBuildSpec, dir: string, cwd: string, file: string, at: string): ServiceBuild {
+  const paths = (key: 'sources' | 'outputs') =>
+    build[key].map((path, i) => {
+      const full = resolve(cwd, path);
+      const pointer = `${at}/${key}/${i}`;
+      const problem = !isInside(dir, full)
+        ? 'lies outside the use case folder'
+        : key === 'sources' && !existsSync(full)
+          ? 'does not exist'
+          : undefined;
+      if (problem) {
+        throw new UserError('INVALID_BUILD', `${file} ${pointer}: "${path}" ${problem}`, {
+          file,
+          pointer,
+          hint: 'x-aieffect.build paths are relative to x-aieffect.cwd (default: the use case folder)',
+        });
+      }
+      return full;
+    });
+  return { command: build.command, cwd, sources: paths('sources'), outputs: paths('outputs') };
+}
+
+/**
+ * The build and start specs of `nodes`, in their order. Thrown: UserError NO_LOCAL_RUN naming every service without
+ * an x-aieffect extension, INVALID_CWD for an x-aieffect.cwd that is not a folder, INVALID_BUILD for a build path
+ * outside the use case or a source that does not exist.
+ */
+export function localServiceSpecs(useCaseDir: string, nodes: UseCaseNode[]): LocalServicePlan[] {
   const dir = resolve(useCaseDir);
   const compose = readUseCaseCompose(dir);
   const file = displayPath(compose.path);
@@ -49,12 +80,14 @@ export function localServiceSpecs(useCaseDir: string, nodes: UseCaseNode[]): Loc
         hint: 'x-aieffect.cwd is relative to the use case folder',
       });
     }
+    const at = `/services/${node.compose_service}/x-aieffect/build`;
     return {
       service: node.compose_service,
       container: node.container_name,
       command: local.run,
       cwd,
       ...(local.env === undefined ? {} : { env: local.env }),
+      ...(local.build === undefined ? {} : { build: resolveBuild(local.build, dir, cwd, file, at) }),
     };
   });
 }

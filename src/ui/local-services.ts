@@ -22,6 +22,14 @@ export function describeLocalEvent(event: LocalEvent): string {
       return `stop   ${event.services.length} service${event.services.length === 1 ? '' : 's'}`;
     case 'services-stopped':
       return `${color.dim(`stopped in ${formatDuration(event.durationMs)}`)}`;
+    case 'build-starting':
+      return `build  ${event.services.join(', ')}: ${color.dim(`${event.command} (${event.reason})`)}`;
+    case 'build-waiting':
+      return `wait   ${event.services.join(', ')}: ${color.dim('another aieffect is building them')}`;
+    case 'build-finished':
+      return `built  ${event.services.join(', ')} ${color.dim(`in ${formatDuration(event.durationMs)}`)}`;
+    case 'build-skipped':
+      return `${color.yellow('stale')}  ${event.services.join(', ')}: ${color.dim(`${event.reason}; not built (--no-build)`)}`;
   }
 }
 
@@ -34,14 +42,14 @@ export function renderOutputTail(service: string, lines: string[]): string {
 
 /**
  * The output blocks a runtime error carries, one per service it is about: the UserError details of SERVICE_EXITED
- * (`service` and `output`) or of SERVICE_NOT_READY for several services (`not_ready`, each with its output). Empty when
- * the error carries none.
+ * (`service` and `output`), of BUILD_FAILED (`build` and `output`) or of SERVICE_NOT_READY for several services
+ * (`not_ready`, each with its output). Empty when the error carries none.
  */
 export function renderErrorOutputs(details: Record<string, unknown> = {}): string[] {
   const several = details.not_ready as { service: string; output: string[] }[] | undefined;
-  const one = Array.isArray(details.output)
-    ? [{ service: String(details.service), output: details.output as string[] }]
-    : [];
+  // A failed build (BUILD_FAILED) names its command instead of one service.
+  const heading = details.build === undefined ? String(details.service) : `build (${String(details.build)})`;
+  const one = Array.isArray(details.output) ? [{ service: heading, output: details.output as string[] }] : [];
   return (several ?? one).map(({ service, output }) => renderOutputTail(service, output));
 }
 

@@ -15,6 +15,14 @@ export interface LocalRunSpec {
   run: string;
   cwd?: string;
   env?: Record<string, string>;
+  build?: LocalBuildSpec;
+}
+
+/** x-aieffect.build: the command that builds a service before `run`, with what it reads and writes. */
+export interface LocalBuildSpec {
+  command: string;
+  sources: string[];
+  outputs: string[];
 }
 
 export interface ComposeService {
