@@ -10,7 +10,7 @@ const noCommands = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'oclif.manifest.json', 'examples/*/data/**', '.tmp/**'] },
+  { ignores: ['**/dist/**', 'node_modules/**', 'oclif.manifest.json', 'examples/*/data/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

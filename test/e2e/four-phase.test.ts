@@ -8,11 +8,10 @@ import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { afterEach, describe, expect, it } from 'vitest';
-import { localServiceSpecs, startLocalServices } from '../../src/local/index.js';
 import { listFiles, repoRoot, runCli, tempDir } from '../helpers/cli.js';
 import { createDockerStub } from '../helpers/docker-stub.js';
 import { ENERGY_RESULTS } from '../helpers/energy-example.js';
-import { processesWithEnv } from '../helpers/local.js';
+import { processesWithEnv, startUseCaseServices } from '../helpers/local.js';
 
 const example = join(repoRoot, 'examples', 'file_based_energy_pipeline');
 const PROJECT = 'file_based_energy_pipeline';
@@ -112,12 +111,12 @@ describe('the four phases on the energy pipeline example', () => {
 
     // 4. execute: the exported package against the services started here, with the exported protos.
     const data = join(tmp.dir, 'data');
-    // Started from the example itself: the copy in the system's temporary folder cannot find the repository's tsx.
-    const specs = localServiceSpecs(
+    // Started from the example itself: the copy in the system's temporary folder has no node_modules to build with.
+    const services = await startUseCaseServices(
       example,
       containers.map((c) => ({ container_name: c, compose_service: c.slice(0, -1).replace(/_/g, '-') })),
+      { dataDir: data, readyTimeoutMs: 30_000 },
     );
-    const services = await startLocalServices(specs, { dataDir: data, readyTimeoutMs: 30_000 });
     cleanups.push(() => services.stop());
     const run = await runCli(
       [

@@ -5,11 +5,10 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startLocalServices } from '../../src/local/index.js';
 import { listFiles, repoRoot, runCli, tempDir } from '../helpers/cli.js';
 import { expectJsonContract } from '../helpers/json-contract.js';
 import { ENERGY_RESULTS } from '../helpers/energy-example.js';
-import { isRunning, processesWithEnv, pythonWithGrpc, startCli } from '../helpers/local.js';
+import { isRunning, processesWithEnv, pythonWithGrpc, startCli, startUseCaseServices } from '../helpers/local.js';
 
 const energy = join(repoRoot, 'examples', 'file_based_energy_pipeline');
 
@@ -28,14 +27,19 @@ type ComposeDoc = { services: Record<string, Record<string, unknown>> };
 
 /**
  * A copy of an example with its docker-compose.yml edited. It lives under the repository's .tmp/ (git-ignored) so
- * that the copied TypeScript services still find tsx and @grpc/grpc-js in the repository's node_modules.
+ * that the copied TypeScript services still find typescript and @grpc/grpc-js in the repository's node_modules. Its
+ * files keep their times, so a fresh dist/ stays fresh (a test that edits a source rebuilds its copy).
  */
 function exampleCopy(source: string, edit: (compose: ComposeDoc) => void): string {
   mkdirSync(join(repoRoot, '.tmp'), { recursive: true });
   const root = mkdtempSync(join(repoRoot, '.tmp', 'run-test-'));
   cleanups.push(() => rmSync(root, { recursive: true, force: true }));
   const dir = join(root, 'use_case');
-  cpSync(source, dir, { recursive: true, filter: (src) => !src.startsWith(join(source, 'data')) });
+  cpSync(source, dir, {
+    recursive: true,
+    preserveTimestamps: true,
+    filter: (src) => !src.startsWith(join(source, 'data')),
+  });
   const file = join(dir, 'docker-compose.yml');
   const compose = yaml.load(readFileSync(file, 'utf8')) as ComposeDoc;
   edit(compose);
@@ -95,10 +99,7 @@ describe('aieffect run: the energy pipeline', () => {
       ['report-generator', 'report_generator'],
     ]) {
       expect(r.stderr).toMatch(
-        new RegExp(
-          `^launch ${service} pid \\d+, 127\\.0\\.0\\.1:\\d+: node --import tsx services/${folder}/server\\.ts$`,
-          'm',
-        ),
+        new RegExp(`^launch ${service} pid \\d+, 127\\.0\\.0\\.1:\\d+: node dist/services/${folder}/server\\.js$`, 'm'),
       );
       expect(r.stderr).toMatch(new RegExp(`^up     ${service} health SERVING after `, 'm'));
     }
@@ -238,15 +239,9 @@ describe('aieffect run: the energy pipeline', () => {
 
   it('--address uses a service run elsewhere instead of starting it', async () => {
     const data = dataDir();
-    const own = await startLocalServices(
-      [
-        {
-          service: 'data-analyzer',
-          container: 'data_analyzer1',
-          command: 'node --import tsx services/data_analyzer/server.ts',
-          cwd: energy,
-        },
-      ],
+    const own = await startUseCaseServices(
+      energy,
+      [{ container_name: 'data_analyzer1', compose_service: 'data-analyzer' }],
       { dataDir: data, readyTimeoutMs: 30_000 },
     );
     cleanups.push(() => own.stop());
@@ -349,10 +344,11 @@ describe('aieffect run: services that do not start', () => {
 
   it('a service that dies during the run: the run is cancelled, the error names it, partial results printed', async () => {
     const dir = exampleCopy(energy, () => {});
-    // The analyzer of this copy dies on its first call, as a service hitting a fatal bug would.
+    // The analyzer of this copy dies on its first call, as a service hitting a fatal bug would (typed `any`, so that
+    // the copy's build, which type-checks, still passes).
     writeFileSync(
       join(dir, 'services', 'data_analyzer', 'analyze.ts'),
-      "export function analyze(): never {\n  console.error('data_analyzer: out of memory');\n  process.exit(9);\n}\n",
+      "export function analyze(..._args: unknown[]): any {\n  console.error('data_analyzer: out of memory');\n  process.exit(9);\n}\n",
     );
     const data = dataDir();
     const r = await runCli(['run', '.', '--data-dir', data], { cwd: dir });
@@ -362,7 +358,7 @@ describe('aieffect run: services that do not start', () => {
     expect(r.stderr).toContain('exit   data-analyzer exited with code 9\n');
     expect(r.stderr).toContain(
       '  | data_analyzer: out of memory\n' +
-        'error service "data-analyzer" exited with code 9 after it was ready (command: node --import tsx services/data_analyzer/server.ts)\n',
+        'error service "data-analyzer" exited with code 9 after it was ready (command: node dist/services/data_analyzer/server.js)\n',
     );
     expect(listFiles(data)).toEqual(['energy_data.csv']);
     expectNothingLeft(data, r.stderr);

@@ -1,9 +1,32 @@
 // Helpers for tests of `aieffect run` and the local runtime: which processes are still running for a run (found by
 // an environment marker, so grandchildren count too), the CLI as a process whose output can be awaited line by line
-// (to send it a signal at the right moment), and a Python interpreter that has grpcio.
+// (to send it a signal at the right moment), a use case's services built and started without the CLI, and a Python
+// interpreter that has grpcio.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import {
+  localServiceSpecs,
+  runBuilds,
+  startLocalServices,
+  type LocalServices,
+  type StartOptions,
+  type UseCaseNode,
+} from '../../src/local/index.js';
 import { spawnCli, type CliResult } from './cli.js';
+
+/**
+ * Starts services of a use case as `aieffect run` does: each one's x-aieffect.build first (when stale; a lock keeps
+ * test files that run at the same time from building one use case twice at once), then x-aieffect.run.
+ */
+export async function startUseCaseServices(
+  useCaseDir: string,
+  nodes: UseCaseNode[],
+  options: StartOptions,
+): Promise<LocalServices> {
+  const specs = localServiceSpecs(useCaseDir, nodes);
+  await runBuilds(specs);
+  return startLocalServices(specs, options);
+}
 
 /**
  * PIDs of running processes whose environment holds `name=value` exactly. A zombie (finished, not yet reaped) has no

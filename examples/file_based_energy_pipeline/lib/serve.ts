@@ -1,6 +1,8 @@
 // What every service of this use case shares: load its .proto, serve it on GRPC_PORT with the standard gRPC health
 // service, turn thrown RpcErrors into gRPC statuses, and shut down cleanly on SIGTERM/SIGINT (the signal both
 // `docker stop` and `aieffect run` send). The services themselves only implement their rpcs.
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { HealthImplementation } from 'grpc-health-check';
@@ -31,6 +33,18 @@ export interface ServeOptions {
 // Field names as written in the .proto (num_records, not numRecords) and every field present with its default, so
 // handlers see exactly the message the orchestrator sent.
 const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: Number, enums: String, defaults: true };
+
+// The use case folder, where the protos and data files are. The services run compiled, as
+// dist/services/<folder>/server.js (locally and in their images alike), with this module as dist/lib/serve.js; run
+// through a TypeScript loader (`node --import tsx services/<folder>/server.ts`, in a debugger say), it is lib/serve.ts.
+const libDir = dirname(fileURLToPath(import.meta.url));
+const useCaseDir =
+  basename(dirname(libDir)) === 'dist' && import.meta.url.endsWith('.js') ? dirname(dirname(libDir)) : dirname(libDir);
+
+/** The absolute path of a file of this use case, given relative to its folder (`services/x/proto/x.proto`). */
+export function useCaseFile(path: string): string {
+  return join(useCaseDir, path);
+}
 
 /** Logs to stderr, one line per event: `aieffect run` keeps the tail of it for its error messages. */
 export function log(name: string, message: string): void {

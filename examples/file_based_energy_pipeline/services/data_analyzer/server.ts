@@ -1,11 +1,10 @@
 // data_analyzer: AnalyzeData reads the readings named by file_path, adds efficiency and anomaly flags (analyze.ts),
 // writes them as analyzed_<name>.csv to the data folder and answers with the totals.
 import { basename, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { dataDir, dataPath, messagePath, writeFileAtomic } from '../../lib/data-dir.js';
 import { ANALYZED_COLUMNS, readRecords, toCsv } from '../../lib/records.js';
-import { RpcError, log, main, unary } from '../../lib/serve.js';
+import { RpcError, log, main, unary, useCaseFile } from '../../lib/serve.js';
 import { analyze } from './analyze.js';
 
 const NAME = 'data_analyzer';
@@ -49,7 +48,7 @@ function analyzeData(request: AnalyzeDataRequest): AnalyzeDataResponse {
 
 main({
   name: NAME,
-  protoFile: fileURLToPath(new URL('proto/data_analyzer.proto', import.meta.url)),
+  protoFile: useCaseFile('services/data_analyzer/proto/data_analyzer.proto'),
   service: 'data_analyzer.DataAnalyzer',
   handlers: { AnalyzeData: unary(NAME, 'AnalyzeData', analyzeData) },
 });

@@ -1,11 +1,10 @@
 // data_generator: GenerateData writes num_records synthetic readings (generate.ts) to the data folder as CSV or JSON
 // and answers with the file's path, passing the settings the later services need on.
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { dataDir, messagePath, writeFileAtomic } from '../../lib/data-dir.js';
 import { RECORD_COLUMNS, toCsv } from '../../lib/records.js';
-import { RpcError, log, main, unary } from '../../lib/serve.js';
+import { RpcError, log, main, unary, useCaseFile } from '../../lib/serve.js';
 import { generateRecords } from './generate.js';
 
 const NAME = 'data_generator';
@@ -48,7 +47,7 @@ function generateData(request: GenerateDataRequest): GenerateDataResponse {
 
 main({
   name: NAME,
-  protoFile: fileURLToPath(new URL('proto/data_generator.proto', import.meta.url)),
+  protoFile: useCaseFile('services/data_generator/proto/data_generator.proto'),
   service: 'data_generator.DataGenerator',
   handlers: { GenerateData: unary(NAME, 'GenerateData', generateData) },
 });

@@ -1,11 +1,10 @@
 // report_generator: GenerateReport reads the analyzed readings, writes energy_report.<csv|json|html> to the data
 // folder (report.ts) and answers with its path and the summary statistics.
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { dataDir, dataPath, messagePath, writeFileAtomic } from '../../lib/data-dir.js';
 import { readAnalyzed } from '../../lib/records.js';
-import { RpcError, log, main, unary } from '../../lib/serve.js';
+import { RpcError, log, main, unary, useCaseFile } from '../../lib/serve.js';
 import { buildReport, renderReport, type Summary } from './report.js';
 
 const NAME = 'report_generator';
@@ -45,7 +44,7 @@ function generateReport(request: GenerateReportRequest): GenerateReportResponse 
 
 main({
   name: NAME,
-  protoFile: fileURLToPath(new URL('proto/report_generator.proto', import.meta.url)),
+  protoFile: useCaseFile('services/report_generator/proto/report_generator.proto'),
   service: 'report_generator.ReportGenerator',
   handlers: { GenerateReport: unary(NAME, 'GenerateReport', generateReport) },
 });

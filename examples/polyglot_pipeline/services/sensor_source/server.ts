@@ -54,7 +54,7 @@ function readSensors(request: ReadRequest): Readings {
 }
 
 const definition = grpc.loadPackageDefinition(
-  protoLoader.loadSync(fileURLToPath(new URL('proto/sensor_source.proto', import.meta.url)), {
+  protoLoader.loadSync(fileURLToPath(new URL('../proto/sensor_source.proto', import.meta.url)), {
     keepCase: true,
     defaults: true,
   }),
