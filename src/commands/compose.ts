@@ -1,6 +1,7 @@
 // `aieffect compose <export_dir>`: writes docker-compose.yml for an export package (ours or the platform's).
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { containerPortFlag, parseContainerPorts } from '../cli/container-port-flag.js';
 import { renderNextSteps } from '../ui/next-steps.js';
 import {
   applyHealthchecks,
@@ -19,16 +20,21 @@ import { oneFile, writerJson, type WriterJson } from '../cli/json-output.js';
 export interface ComposeJson extends WriterJson {
   export_dir: string;
   data_dir: string;
-  services: (Omit<PlannedService, 'name'> & { container: string })[];
+  port_rule: string;
+  services: (Omit<PlannedService, 'name' | 'webUi'> & {
+    container: string;
+    web_ui?: { port: number; published: number };
+  })[];
   orchestrator: { build?: string; image?: string; command: string[] } | null;
 }
 
 export default class Compose extends BaseCommand {
   static override summary = 'Write docker-compose.yml for an export package, optionally with the orchestrator.';
-  static override description = `Reads blueprint.json and dockerinfo.json of <export_dir> and writes a docker-compose.yml (default: in <export_dir>) with one service per blueprint node on the bridge network ai-effect-pipeline: the node's image, its dockerinfo address as a network alias and its dockerinfo port inside, published ports from --base-port upward, ./data mounted at /app/data. With --orchestrator-path or --orchestrator-image an orchestrator service runs the pipeline once against them. Creates ./data beside the file.`;
+  static override description = `Reads blueprint.json and dockerinfo.json of <export_dir> and writes a docker-compose.yml (default: in <export_dir>) with one service per blueprint node on the bridge network ai-effect-pipeline: the node's image, its dockerinfo address as a network alias, published ports from --base-port upward, ./data mounted at /app/data. Each service is published on the port it really listens on: its dockerinfo port (given to it as GRPC_PORT) for AI-Effect packages, gRPC 8061 and web UI 8062 for Graphene/AI4EU packages (recognised from blueprint.json), or --container-port. With --orchestrator-path or --orchestrator-image an orchestrator service runs the pipeline once against them. Creates ./data beside the file.`;
   static override examples = [
     '<%= config.bin %> compose out/energy --orchestrator-path .',
     '<%= config.bin %> compose path/to/downloaded/export --output deploy/docker-compose.yml --base-port 6000',
+    '<%= config.bin %> compose path/to/downloaded/export --container-port my-model1=9000',
   ];
   static override args = {
     export_dir: Args.string({ description: 'export package folder (blueprint.json, dockerinfo.json)', required: true }),
@@ -49,6 +55,7 @@ export default class Compose extends BaseCommand {
       exclusive: ['orchestrator-path'],
     }),
     output: Flags.string({ char: 'o', description: 'file to write (default: <export_dir>/docker-compose.yml)' }),
+    'container-port': containerPortFlag,
     'inspect-images': Flags.boolean({
       description:
         'ask the local Docker engine which images define a HEALTHCHECK; the orchestrator waits for those with service_healthy',
@@ -61,7 +68,12 @@ export default class Compose extends BaseCommand {
     let orchestrator: OrchestratorSource | undefined;
     if (flags['orchestrator-path'] !== undefined) orchestrator = { path: flags['orchestrator-path'] };
     if (flags['orchestrator-image'] !== undefined) orchestrator = { image: flags['orchestrator-image'] };
-    let plan = planCompose(pkg, { basePort: flags['base-port'], orchestrator, output: flags.output });
+    let plan = planCompose(pkg, {
+      basePort: flags['base-port'],
+      orchestrator,
+      output: flags.output,
+      containerPorts: parseContainerPorts(flags['container-port']),
+    });
     if (flags['inspect-images']) {
       const docker = await dockerPreflight('--inspect-images', {
         compose: false,
@@ -86,7 +98,12 @@ export default class Compose extends BaseCommand {
       {
         export_dir: pkg.dir,
         data_dir: plan.dataDir,
-        services: plan.services.map(({ name, ...service }) => ({ container: name, ...service })),
+        port_rule: plan.portRule,
+        services: plan.services.map(({ name, webUi, ...service }) => ({
+          container: name,
+          ...service,
+          ...(webUi ? { web_ui: webUi } : {}),
+        })),
         orchestrator: plan.orchestrator ?? null,
       },
     );

@@ -12,12 +12,12 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import yaml from 'js-yaml';
 import { UserError } from '../errors.js';
-import { portNumber } from '../platform/read.js';
 import { displayPath } from '../util/paths.js';
 import { BLUEPRINT_FILE, DOCKERINFO_FILE, type DockerInfoEntry, type ExportPackage } from '../platform/types.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { addressKind, containerNameProblem, imageReferenceProblem } from './docker-names.js';
 import { pointer } from './pointer.js';
+import { decidePorts, type ContainerPortOverride, type PortRule } from './ports.js';
 import { shellWord } from './shell-template.js';
 
 export const COMPOSE_OUTPUT = 'docker-compose.yml';
@@ -43,6 +43,8 @@ export interface ComposeOptions {
   orchestrator?: OrchestratorSource;
   /** The file to write; default <export_dir>/docker-compose.yml. Relative to the working directory. */
   output?: string;
+  /** `--container-port [container=]N`: the port a container listens on, instead of the port rule's (ports.ts). */
+  containerPorts?: readonly ContainerPortOverride[];
 }
 
 export type DependencyCondition = 'service_started' | 'service_healthy';
@@ -51,15 +53,22 @@ export interface PlannedService {
   /** Compose service name and container name: the node's container_name. */
   name: string;
   image: string;
-  /** The port the service listens on inside its container (dockerinfo), given to it as GRPC_PORT. */
+  /** The port the service listens on inside its container (the port rule, ports.ts), given to it as GRPC_PORT. */
   port: number;
+  /** dockerinfo.json's port, which the orchestrator dials unless given an `--address`. */
+  dial: number;
+  /** Which rule gave `port`. */
+  rule: PortRule;
   /** The host port it is published on. */
   published: number;
+  /** The web UI (Graphene/AI4EU images): its port in the container and the host port it is published on. */
+  webUi?: { port: number; published: number };
   /** The dockerinfo ip_address as a network alias, when it can be one and differs from the name. */
   alias?: string;
   /**
    * Set when the dockerinfo address does not work inside the network (localhost, an IP, a name shared by several
-   * nodes): the host:port the orchestrator is told instead, through `--address`.
+   * nodes) or the service listens on another port than dockerinfo's: the host:port the orchestrator is told instead,
+   * through `--address`.
    */
   override?: string;
   condition: DependencyCondition;
@@ -80,6 +89,8 @@ export interface ComposePlan {
   /** Absolute path of the data folder beside it (mounted into every service). */
   dataDir: string;
   basePort: number;
+  /** The port rule applied, one line (ports.ts). */
+  portRule: string;
   services: PlannedService[];
   orchestrator?: PlannedOrchestrator;
   /** Things worth telling the user (ignored dockerinfo entries, replaced addresses), one line each. */
@@ -168,26 +179,9 @@ export function planCompose(pkg: ExportPackage, options: ComposeOptions = {}): C
   const dockerinfoLabel = displayPath(join(pkg.dir, DOCKERINFO_FILE));
   const notes: string[] = [];
 
-  // dockerinfo by container name, each container once.
-  const addresses = new Map<string, { entry: DockerInfoEntry; index: number }>();
-  pkg.dockerinfo.docker_info_list.forEach((entry, index) => {
-    if (addresses.has(entry.container_name)) {
-      const at = pointer('docker_info_list', index, 'container_name');
-      throw new UserError(
-        'DUPLICATE_DOCKERINFO_ENTRY',
-        `${dockerinfoLabel} ${at}: container ${JSON.stringify(entry.container_name)} appears twice`,
-        { file: dockerinfoLabel, pointer: at },
-      );
-    }
-    addresses.set(entry.container_name, { entry, index });
-  });
-
   interface Draft {
     name: string;
     image: string;
-    port: number;
-    address: string;
-    addressAt: string;
   }
   const drafts: Draft[] = [];
   pkg.blueprint.nodes.forEach((node, i) => {
@@ -231,34 +225,7 @@ export function planCompose(pkg: ExportPackage, options: ComposeOptions = {}): C
         { file: blueprintLabel, pointer: `${nodeAt}/image` },
       );
     }
-    const found = addresses.get(name);
-    if (!found) {
-      throw new UserError(
-        'MISSING_DOCKERINFO_ENTRY',
-        `${dockerinfoLabel} /docker_info_list: no entry for container ${JSON.stringify(name)} (${blueprintLabel} ${nodeAt})`,
-        {
-          file: dockerinfoLabel,
-          pointer: '/docker_info_list',
-          hint: 'every blueprint node needs its address (container_name, ip_address, port) in dockerinfo.json',
-        },
-      );
-    }
-    const port = portNumber(found.entry.port);
-    if (!Number.isInteger(port) || port < 1 || port > MAX_PORT) {
-      const at = pointer('docker_info_list', found.index, 'port');
-      throw new UserError(
-        'INVALID_PORT',
-        `${dockerinfoLabel} ${at}: port ${JSON.stringify(found.entry.port)} of ${JSON.stringify(name)} is not between 1 and ${MAX_PORT}`,
-        { file: dockerinfoLabel, pointer: at },
-      );
-    }
-    drafts.push({
-      name,
-      image: node.image,
-      port,
-      address: found.entry.ip_address,
-      addressAt: pointer('docker_info_list', found.index, 'ip_address'),
-    });
+    drafts.push({ name, image: node.image });
   });
 
   if (drafts.length === 0) {
@@ -271,6 +238,14 @@ export function planCompose(pkg: ExportPackage, options: ComposeOptions = {}): C
       },
     );
   }
+  // The port rule also checks that every node has exactly one dockerinfo entry with a valid port.
+  const ports = decidePorts(
+    { ...pkg, labels: { blueprint: blueprintLabel, dockerinfo: dockerinfoLabel } },
+    options.containerPorts,
+  );
+  const portOf = new Map(ports.containers.map((c) => [c.container, c]));
+  const addresses = new Map<string, { entry: DockerInfoEntry; index: number }>();
+  pkg.dockerinfo.docker_info_list.forEach((entry, index) => addresses.set(entry.container_name, { entry, index }));
   const nodeNames = new Set(drafts.map((d) => d.name));
   for (const name of [...addresses.keys()].sort()) {
     if (nodeNames.has(name)) continue;
@@ -281,12 +256,15 @@ export function planCompose(pkg: ExportPackage, options: ComposeOptions = {}): C
     );
   }
 
-  const lastPort = basePort + drafts.length - 1;
+  // gRPC ports first, one per service in name order, then the web UIs in the same order.
+  const webUis = ports.containers.filter((c) => c.webUi !== undefined).length;
+  const publishedCount = drafts.length + webUis;
+  const lastPort = basePort + publishedCount - 1;
   if (lastPort > MAX_PORT) {
     throw usage(
       'PORT_RANGE',
-      `--base-port ${basePort}: ${drafts.length} services need published ports ${basePort}-${lastPort}, past ${MAX_PORT}`,
-      `use --base-port ${MAX_PORT - drafts.length + 1} or lower`,
+      `--base-port ${basePort}: ${drafts.length} services${webUis > 0 ? ` and ${webUis} web UIs` : ''} need published ports ${basePort}-${lastPort}, past ${MAX_PORT}`,
+      `use --base-port ${MAX_PORT - publishedCount + 1} or lower`,
     );
   }
 
@@ -296,38 +274,51 @@ export function planCompose(pkg: ExportPackage, options: ComposeOptions = {}): C
   const taken = new Set([...nodeNames].map(lower));
   if (options.orchestrator) taken.add(ORCHESTRATOR_SERVICE);
   const addressCount = new Map<string, number>();
-  for (const d of drafts) addressCount.set(lower(d.address), (addressCount.get(lower(d.address)) ?? 0) + 1);
+  const addressOf = (name: string) => addresses.get(name)!.entry.ip_address;
+  for (const d of drafts)
+    addressCount.set(lower(addressOf(d.name)), (addressCount.get(lower(addressOf(d.name))) ?? 0) + 1);
 
   const sorted = [...drafts].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let nextWebUi = basePort + drafts.length;
   const services: PlannedService[] = sorted.map((d, i) => {
+    const port = portOf.get(d.name)!;
+    const { index } = addresses.get(d.name)!;
+    const address = addressOf(d.name);
     const service: PlannedService = {
       name: d.name,
       image: d.image,
-      port: d.port,
+      port: port.listen,
+      dial: port.dial,
+      rule: port.rule,
       published: basePort + i,
+      ...(port.webUi !== undefined ? { webUi: { port: port.webUi, published: nextWebUi++ } } : {}),
       condition: 'service_started',
     };
-    const kind = addressKind(d.address);
+    const kind = addressKind(address);
     if (kind === 'invalid') {
+      const at = pointer('docker_info_list', index, 'ip_address');
       throw new UserError(
         'INVALID_ADDRESS',
-        `${dockerinfoLabel} ${d.addressAt}: ${JSON.stringify(d.address)} of ${JSON.stringify(d.name)} is neither a host name nor an IP address`,
-        { file: dockerinfoLabel, pointer: d.addressAt },
+        `${dockerinfoLabel} ${at}: ${JSON.stringify(address)} of ${JSON.stringify(d.name)} is neither a host name nor an IP address`,
+        { file: dockerinfoLabel, pointer: at },
       );
     }
-    if (lower(d.address) === lower(d.name)) return service;
     let unusable: string | undefined;
-    if (kind === 'loopback') unusable = 'is a loopback address, which inside the network reaches only the caller';
+    if (lower(address) === lower(d.name)) unusable = undefined;
+    else if (kind === 'loopback') unusable = 'is a loopback address, which inside the network reaches only the caller';
     else if (kind === 'ip') unusable = 'is a fixed IP address, which Compose does not assign';
-    else if ((addressCount.get(lower(d.address)) ?? 0) > 1) unusable = 'is shared by several nodes';
-    else if (taken.has(lower(d.address))) unusable = 'is the name of another service';
-    if (unusable === undefined) {
-      service.alias = d.address;
-      return service;
-    }
-    service.override = `${d.name}:${d.port}`;
+    else if ((addressCount.get(lower(address)) ?? 0) > 1) unusable = 'is shared by several nodes';
+    else if (taken.has(lower(address))) unusable = 'is the name of another service';
+    else service.alias = address;
+    const otherPort = port.listen !== port.dial;
+    if (unusable === undefined && !otherPort) return service;
+    service.override = `${d.name}:${port.listen}`;
+    const why =
+      unusable !== undefined
+        ? `dockerinfo address ${JSON.stringify(address)} ${unusable}`
+        : `listens on ${port.listen}, not on dockerinfo's port ${port.dial}`;
     notes.push(
-      `${d.name}: dockerinfo address ${JSON.stringify(d.address)} ${unusable}; ` +
+      `${d.name}: ${why}; ` +
         (options.orchestrator
           ? `the orchestrator is given --address ${d.name}=${service.override}`
           : `inside the network the service is ${service.override}`),
@@ -345,7 +336,16 @@ export function planCompose(pkg: ExportPackage, options: ComposeOptions = {}): C
         : { image: options.orchestrator.image, command };
   }
 
-  return { exportDir: pkg.dir, outputPath, dataDir, basePort, services, orchestrator, notes };
+  return {
+    exportDir: pkg.dir,
+    outputPath,
+    dataDir,
+    basePort,
+    portRule: ports.statement,
+    services,
+    orchestrator,
+    notes,
+  };
 }
 
 /** The plan with `service_healthy` for the services whose image is known to define a HEALTHCHECK. */
@@ -368,7 +368,7 @@ export function composeDocument(plan: ComposePlan): Record<string, unknown> {
       image: s.image,
       container_name: s.name,
       environment: { GRPC_PORT: String(s.port), SERVICE_NAME: s.name },
-      ports: [`${s.published}:${s.port}`],
+      ports: [`${s.published}:${s.port}`, ...(s.webUi ? [`${s.webUi.published}:${s.webUi.port}`] : [])],
       volumes: [`${composeRelativePath(outDir, plan.dataDir)}:${DATA_MOUNT}`],
       networks: s.alias ? { [NETWORK]: { aliases: [s.alias] } } : [NETWORK],
       restart: 'unless-stopped',
@@ -416,11 +416,15 @@ export function composeSummary(plan: ComposePlan): string[] {
   const count = `${plan.services.length} service${plan.services.length === 1 ? '' : 's'}`;
   const o = plan.orchestrator;
   const extra = o ? ` + orchestrator (${o.build !== undefined ? `built from ${o.build}` : o.image})` : '';
-  const first = plan.services[0]!.published;
-  const last = plan.services[plan.services.length - 1]!.published;
-  const ports = first === last ? String(first) : `${first}-${last}`;
+  const range = (ports: number[]) => (ports.length === 1 ? String(ports[0]) : `${ports[0]}-${ports[ports.length - 1]}`);
+  const webUis = plan.services.flatMap((s) => (s.webUi ? [s.webUi.published] : []));
+  const ports =
+    webUis.length > 0
+      ? `${range(plan.services.map((s) => s.published))} (gRPC), ${range(webUis)} (web UI)`
+      : range(plan.services.map((s) => s.published));
   return [
     `wrote ${displayPath(plan.outputPath)}: ${count}${extra}, published ports ${ports}`,
+    plan.portRule,
     `created ${displayPath(plan.dataDir)}/ (mounted at ${DATA_MOUNT} in every service)`,
   ];
 }

@@ -56,6 +56,7 @@ const grapheneNodes = [
   { name: 'sudoku-gui-stream1', image: 'cicd.ai4eu-dev.eu:7444/tutorials/sudoku:gui-1.5', port: 8001 },
 ];
 
+// The platform's convention (src/deploy/ports.ts): every model listens on 8061, whatever dockerinfo says.
 const grapheneNotes = (orchestrated: boolean) =>
   [
     'export/dockerinfo.json: entry "orchestrator" is the platform\'s own orchestrator, not a node: ignored',
@@ -63,11 +64,13 @@ const grapheneNotes = (orchestrated: boolean) =>
       (n) =>
         `${n.name}: dockerinfo address "localhost" is a loopback address, which inside the network reaches only the caller; ` +
         (orchestrated
-          ? `the orchestrator is given --address ${n.name}=${n.name}:${n.port}`
-          : `inside the network the service is ${n.name}:${n.port}`),
+          ? `the orchestrator is given --address ${n.name}=${n.name}:8061`
+          : `inside the network the service is ${n.name}:8061`),
     ),
     '',
   ].join('\n');
+const graphenePortRule =
+  'ports: Graphene/AI4EU package (export/blueprint.json: probeIndicator, input_ports, proto_uri in the platform repository (org/acumos/...)), so each service listens on gRPC 8061 and serves its web UI on 8062, whatever export/dockerinfo.json says';
 
 describe('aieffect compose on the Graphene sample', () => {
   it('without orchestrator: one service per node, published ports from 50051, ./data created', async () => {
@@ -76,7 +79,8 @@ describe('aieffect compose on the Graphene sample', () => {
     expect(res.code).toBe(0);
     expect(res.stdout).toBe(
       [
-        'wrote deploy/docker-compose.yml: 3 services, published ports 50051-50053',
+        'wrote deploy/docker-compose.yml: 3 services, published ports 50051-50053 (gRPC), 50054-50056 (web UI)',
+        graphenePortRule,
         'created deploy/data/ (mounted at /app/data in every service)',
         'next:',
         '  docker compose -f deploy/docker-compose.yml up -d',
@@ -97,8 +101,8 @@ describe('aieffect compose on the Graphene sample', () => {
       expect(doc.services[n.name]).toEqual({
         image: n.image,
         container_name: n.name,
-        environment: { GRPC_PORT: String(n.port), SERVICE_NAME: n.name },
-        ports: [`${50051 + i}:${n.port}`],
+        environment: { GRPC_PORT: '8061', SERVICE_NAME: n.name },
+        ports: [`${50051 + i}:8061`, `${50054 + i}:8062`],
         volumes: ['./data:/app/data'],
         networks: ['ai-effect-pipeline'],
         restart: 'unless-stopped',
@@ -107,7 +111,10 @@ describe('aieffect compose on the Graphene sample', () => {
     expect(doc.networks).toEqual({ 'ai-effect-pipeline': { name: 'ai-effect-pipeline', driver: 'bridge' } });
 
     const normalized = composeAccepts(file);
-    expect(normalized.services['sudoku-gui-stream1']!.ports).toEqual([{ published: 50053, target: 8001 }]);
+    expect(normalized.services['sudoku-gui-stream1']!.ports).toEqual([
+      { published: 50053, target: 8061 },
+      { published: 50056, target: 8062 },
+    ]);
     expect(normalized.services['sudoku-gui-stream1']!.volumes).toEqual([
       `${join(tmp.dir, 'deploy', 'data')}:/app/data:rw`,
     ]);
@@ -121,7 +128,8 @@ describe('aieffect compose on the Graphene sample', () => {
     expect(res.code).toBe(0);
     expect(res.stdout).toBe(
       [
-        'wrote deploy/docker-compose.yml: 3 services + orchestrator (built from ../orchestrator), published ports 50051-50053',
+        'wrote deploy/docker-compose.yml: 3 services + orchestrator (built from ../orchestrator), published ports 50051-50053 (gRPC), 50054-50056 (web UI)',
+        graphenePortRule,
         'created deploy/data/ (mounted at /app/data in every service)',
         'next:',
         '  docker compose -f deploy/docker-compose.yml up --build --exit-code-from orchestrator',
@@ -139,7 +147,7 @@ describe('aieffect compose on the Graphene sample', () => {
     expect(doc.services.orchestrator).toEqual({
       build: { context: '../orchestrator', dockerfile: 'Dockerfile.orchestrator' },
       container_name: 'orchestrator',
-      command: ['/export', ...grapheneNodes.flatMap((n) => ['--address', `${n.name}=${n.name}:${n.port}`])],
+      command: ['/export', ...grapheneNodes.flatMap((n) => ['--address', `${n.name}=${n.name}:8061`])],
       volumes: ['../export:/export:ro'],
       networks: ['ai-effect-pipeline'],
       depends_on: Object.fromEntries(grapheneNodes.map((n) => [n.name, { condition: 'service_started' }])),
@@ -179,7 +187,7 @@ describe('aieffect compose on the Graphene sample', () => {
     );
     expect(res.code).toBe(0);
     expect(res.stdout.split('\n')[0]).toBe(
-      'wrote deploy/x.yml: 3 services + orchestrator (ghcr.io/example/aieffect:0.1.0), published ports 50051-50053',
+      'wrote deploy/x.yml: 3 services + orchestrator (ghcr.io/example/aieffect:0.1.0), published ports 50051-50053 (gRPC), 50054-50056 (web UI)',
     );
     expect(res.stdout).toContain('  docker compose -f deploy/x.yml up --exit-code-from orchestrator\n');
     const file = join(tmp.dir, 'deploy', 'x.yml');
@@ -201,13 +209,17 @@ describe('aieffect compose on the Graphene sample', () => {
     expect(out.export_dir).toBe(join(tmp.dir, 'export'));
     expect(out.data_dir).toBe(join(tmp.dir, 'deploy', 'data'));
     expect(out.orchestrator).toBeNull();
+    expect(out.port_rule).toBe(graphenePortRule);
     expect(out.services).toEqual(
       grapheneNodes.map((n, i) => ({
         container: n.name,
         image: n.image,
-        port: n.port,
+        port: 8061,
+        dial: n.port,
+        rule: 'graphene',
         published: 6000 + i,
-        override: `${n.name}:${n.port}`,
+        web_ui: { port: 8062, published: 6003 + i },
+        override: `${n.name}:8061`,
         condition: 'service_started',
       })),
     );
@@ -215,6 +227,42 @@ describe('aieffect compose on the Graphene sample', () => {
     expect(out.next[1]).toBe(
       'aieffect orchestrate export --address sudoku-aspsolver1=localhost:6000 --address sudoku-design-evaluator-stream1=localhost:6001 --address sudoku-gui-stream1=localhost:6002',
     );
+  });
+
+  it('--container-port: one container listens elsewhere, the others keep the convention; Compose accepts it', async () => {
+    const res = await runCli(
+      [
+        'compose',
+        'export',
+        '--orchestrator-image',
+        'aieffect:1',
+        '--container-port',
+        'sudoku-aspsolver1=50051',
+        '--output',
+        'deploy/docker-compose.yml',
+      ],
+      { cwd: tmp.dir },
+    );
+    expect(res.code).toBe(0);
+    expect(res.stdout.split('\n')[1]).toBe(`${graphenePortRule}; --container-port: sudoku-aspsolver1 50051`);
+    const file = join(tmp.dir, 'deploy', 'docker-compose.yml');
+    const doc = readCompose(file);
+    expect(doc.services['sudoku-aspsolver1']!.ports).toEqual(['50051:50051', '50054:8062']);
+    expect(doc.services['sudoku-aspsolver1']!.environment).toEqual({
+      GRPC_PORT: '50051',
+      SERVICE_NAME: 'sudoku-aspsolver1',
+    });
+    expect(doc.services['sudoku-gui-stream1']!.ports).toEqual(['50053:8061', '50056:8062']);
+    expect(doc.services.orchestrator!.command).toEqual([
+      '/export',
+      '--address',
+      'sudoku-aspsolver1=sudoku-aspsolver1:50051',
+      '--address',
+      'sudoku-design-evaluator-stream1=sudoku-design-evaluator-stream1:8061',
+      '--address',
+      'sudoku-gui-stream1=sudoku-gui-stream1:8061',
+    ]);
+    composeAccepts(file);
   });
 
   it('is byte-identical when generated twice', async () => {
@@ -526,6 +574,28 @@ describe('aieffect compose: errors, each with nothing written', () => {
       1,
       ['error r/dockerinfo.json /docker_info_list/1/container_name: container "a1" appears twice'],
       'DUPLICATE_DOCKERINFO_ENTRY',
+    );
+  });
+
+  it('--container-port naming no node, or not a port: usage errors', async () => {
+    writePackage(join(tmp.dir, 'p'), chain(2));
+    await expectError(
+      ['p', '--container-port', 'stage-991=9000'],
+      2,
+      [
+        'error --container-port stage-991=9000: no container "stage-991" in the blueprint (containers: stage-001, stage-011)',
+        '  hint: give a container_name of blueprint.json, or a bare port for every container',
+      ],
+      'INVALID_CONTAINER_PORT',
+    );
+    await expectError(
+      ['p', '--container-port', 'stage-001=http'],
+      2,
+      [
+        'error --container-port stage-001=http: expected [container=]PORT, PORT from 1 to 65535',
+        '  hint: e.g. --container-port 8061 (every container) or --container-port my-model1=9000 (one)',
+      ],
+      'INVALID_CONTAINER_PORT',
     );
   });
 

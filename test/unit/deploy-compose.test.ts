@@ -191,6 +191,88 @@ describe('planCompose: ports, paths, output', () => {
   });
 });
 
+describe('planCompose: the port rule (ports.ts)', () => {
+  const platform = (): ExportPackage => {
+    const p = pkg(
+      [
+        { name: 'model-b1', image: 'reg.example/b:1' },
+        { name: 'model-a1', image: 'reg.example/a:1' },
+      ],
+      [
+        entry('model-a1', 'model-a1', 8001),
+        entry('model-b1', 'localhost', 8002),
+        entry('orchestrator', 'localhost', 8004),
+      ],
+    );
+    return { ...p, blueprint: { ...p.blueprint, probeIndicator: [{ value: 'false' }] } };
+  };
+
+  it('Graphene/AI4EU: gRPC 8061 published in name order, then the web UIs (8062); the orchestrator dials 8061', () => {
+    const plan = planCompose(platform(), { orchestrator: { image: 'o:1' } });
+    expect(plan.services.map((s) => [s.name, s.port, s.dial, s.published, s.webUi, s.override])).toEqual([
+      ['model-a1', 8061, 8001, 50051, { port: 8062, published: 50053 }, 'model-a1:8061'],
+      ['model-b1', 8061, 8002, 50052, { port: 8062, published: 50054 }, 'model-b1:8061'],
+    ]);
+    expect(plan.notes).toEqual([
+      `${dir}/dockerinfo.json: entry "orchestrator" is the platform's own orchestrator, not a node: ignored`,
+      "model-a1: listens on 8061, not on dockerinfo's port 8001; the orchestrator is given --address model-a1=model-a1:8061",
+      'model-b1: dockerinfo address "localhost" is a loopback address, which inside the network reaches only the caller; the orchestrator is given --address model-b1=model-b1:8061',
+    ]);
+    const doc = composeDocument(plan) as {
+      services: Record<string, { ports: string[]; environment: Record<string, string>; command?: string[] }>;
+    };
+    expect(doc.services['model-a1']!.ports).toEqual(['50051:8061', '50053:8062']);
+    expect(doc.services['model-a1']!.environment.GRPC_PORT).toBe('8061');
+    expect(doc.services.orchestrator!.command).toEqual([
+      '/export',
+      '--address',
+      'model-a1=model-a1:8061',
+      '--address',
+      'model-b1=model-b1:8061',
+    ]);
+    expect(composeSummary(plan).slice(0, 2)).toEqual([
+      `wrote ${dir}/docker-compose.yml: 2 services + orchestrator (o:1), published ports 50051-50052 (gRPC), 50053-50054 (web UI)`,
+      `ports: Graphene/AI4EU package (${dir}/blueprint.json: probeIndicator), so each service listens on gRPC 8061 and serves its web UI on 8062, whatever ${dir}/dockerinfo.json says`,
+    ]);
+    // Without the orchestrator, the host-side command dials the published gRPC ports.
+    expect(composeNextSteps(planCompose(platform()))[1]).toBe(
+      `aieffect orchestrate ${dir} --address model-a1=localhost:50051 --address model-b1=localhost:50052`,
+    );
+  });
+
+  it('the web UI ports count against 65535', () => {
+    expect(planCompose(platform(), { basePort: 65532 }).services[1]!.webUi!.published).toBe(65535);
+    const err = userError(() => planCompose(platform(), { basePort: 65533 }));
+    expect(err.message).toBe(
+      '--base-port 65533: 2 services and 2 web UIs need published ports 65533-65536, past 65535',
+    );
+    expect(err.hint).toBe('use --base-port 65532 or lower');
+  });
+
+  it('--container-port: the service is told its port, published on it, and the orchestrator dials it', () => {
+    const p = pkg([{ name: 'gen1', image: 'g:1' }], [entry('gen1', 'gen', '50051')]);
+    const plan = planCompose(p, {
+      containerPorts: [{ container: 'gen1', port: 9000 }],
+      orchestrator: { image: 'o:1' },
+    });
+    expect(plan.services[0]).toMatchObject({
+      port: 9000,
+      dial: 50051,
+      rule: 'override',
+      alias: 'gen',
+      override: 'gen1:9000',
+    });
+    expect(plan.notes).toEqual([
+      "gen1: listens on 9000, not on dockerinfo's port 50051; the orchestrator is given --address gen1=gen1:9000",
+    ]);
+    const doc = composeDocument(plan) as {
+      services: Record<string, { ports: string[]; environment: Record<string, string> }>;
+    };
+    expect(doc.services.gen1!.ports).toEqual(['50051:9000']);
+    expect(doc.services.gen1!.environment.GRPC_PORT).toBe('9000');
+  });
+});
+
 describe('composeRelativePath', () => {
   it.each([
     ['/a/b', '/a/b', '.'],
@@ -231,6 +313,7 @@ describe('health conditions and rendering', () => {
     const one = pkg([{ name: 'a1', image: 'a:1' }], [entry('a1', 'a')]);
     expect(composeSummary(planCompose(one, { output: '/tmp/deploy/one.yml', basePort: 6000 }))).toEqual([
       'wrote /tmp/deploy/one.yml: 1 service, published ports 6000',
+      'ports: AI-Effect package, so each service listens on its /srv/exports/pipe/dockerinfo.json port, given to it as GRPC_PORT',
       'created /tmp/deploy/data/ (mounted at /app/data in every service)',
     ]);
     expect(composeSummary(planCompose(two, { output: '/tmp/deploy/two.yml', orchestrator: { image: 'o:1' } }))[0]).toBe(
