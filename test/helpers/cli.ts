@@ -38,7 +38,10 @@ export interface CliOptions {
   onSpawn?: (pid: number) => void;
 }
 
-/** Spawns the built CLI with the environment tests rely on: no colour, no DEBUG, from the repository root. */
+/**
+ * Spawns the built CLI with the environment tests rely on: no colour, no DEBUG, from the repository root, and without
+ * vitest's NODE_ENV=test, with which oclif would look for TypeScript sources beside dist/ (and warn): as users run it.
+ */
 export function spawnCli(
   args: string[],
   options: Pick<CliOptions, 'cwd' | 'env'>,
@@ -46,7 +49,14 @@ export function spawnCli(
 ): ChildProcessByStdio<Writable | null, Readable, Readable> {
   return spawn(process.execPath, [binPath, ...args], {
     cwd: options.cwd ?? repoRoot,
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, DEBUG: undefined, ...options.env },
+    env: {
+      ...process.env,
+      NO_COLOR: '1',
+      FORCE_COLOR: undefined,
+      DEBUG: undefined,
+      NODE_ENV: undefined,
+      ...options.env,
+    },
     stdio: [stdin, 'pipe', 'pipe'],
   }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
 }
