@@ -1,8 +1,6 @@
 // What `orchestrate` and `run` share around a pipeline run besides its flags: SIGINT/SIGTERM handling with their
 // exit codes, and writing the --output file.
-import { UserError } from '../errors.js';
-import { displayPath } from '../util/paths.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { writeOutputFile } from './output-file.js';
 
 /** Exit codes of a run cancelled by a signal (128 + the signal's number, as shells report it). */
 export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -20,13 +18,5 @@ export function onTerminationSignals(handler: (signal: HandledSignal) => void): 
 
 /** Writes a run's JSON document to --output atomically. Thrown: UserError OUTPUT_UNWRITABLE naming the path. */
 export function writeRunOutput(path: string, document: object): void {
-  try {
-    writeFileAtomic(path, JSON.stringify(document, null, 2) + '\n');
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code ?? String(cause);
-    throw new UserError('OUTPUT_UNWRITABLE', `--output ${displayPath(path)}: cannot write (${code})`, {
-      hint: 'give a file path in a writable folder',
-      cause,
-    });
-  }
+  writeOutputFile('--output', path, JSON.stringify(document, null, 2) + '\n');
 }
