@@ -14,7 +14,7 @@ export interface Order {
 }
 
 /** Whether a link carries a stream: its source returns a stream, or its target takes one. */
-export function isStreamLink(from: PipelineNode, to: PipelineNode): boolean {
+export function isStreamLink(from: Pick<PipelineNode, 'outputStream'>, to: Pick<PipelineNode, 'inputStream'>): boolean {
   return from.outputStream || to.inputStream;
 }
 
