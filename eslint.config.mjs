@@ -35,6 +35,7 @@ export default tseslint.config(
       'src/proto/**/*.ts',
       'src/usecase/**/*.ts',
       'src/deploy/**/*.ts',
+      'src/picture/**/*.ts',
     ],
     rules: {
       'no-restricted-imports': [

@@ -11,7 +11,16 @@ export const CLI_OUTPUT_SCHEMA = join(repoRoot, 'schemas', 'cli-output.schema.js
 
 /** The kinds of output the schema knows: its $defs that describe a whole document. */
 export type OutputKind =
-  'error' | 'export' | 'build' | 'compose' | 'orchestrate' | 'orchestrate_plan' | 'run' | 'version';
+  | 'error'
+  | 'export'
+  | 'build'
+  | 'compose'
+  | 'orchestrate'
+  | 'orchestrate_plan'
+  | 'run'
+  | 'graph'
+  | 'graph_written'
+  | 'version';
 
 let compiled: { whole: ValidateFunction; kind: (kind: OutputKind) => ValidateFunction } | undefined;
 
