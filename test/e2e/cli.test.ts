@@ -7,7 +7,8 @@ import { repoRoot, runCli } from '../helpers/cli.js';
 import { expectJsonContract } from '../helpers/json-contract.js';
 
 const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
-const COMMANDS = 'commands: autocomplete, build, compose, export, help, orchestrate, run, version (aieffect help)';
+const COMMANDS =
+  'commands: autocomplete, build, compose, export, graph, help, orchestrate, run, version (aieffect help)';
 
 /** Runs the CLI, expects a usage error (exit 2, nothing on stdout) and returns its stderr lines. */
 async function usageError(args: string[]): Promise<string[]> {
