@@ -2,7 +2,7 @@
 // installed bin and through npx. Dependencies come from npm's cache (filled by `npm ci`), so no network is needed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, sharedFixtures, tempDir } from '../helpers/cli.js';
 
@@ -63,5 +63,14 @@ describe('npm pack', () => {
     );
     const result = JSON.parse(out) as Record<string, unknown>;
     expect(JSON.stringify(result)).toContain('sudoku-aspsolver1');
+  });
+
+  it('the installed package draws an SVG outside the repository (its Graphviz WebAssembly ships with it)', () => {
+    const svg = execFileSync(
+      join(project, 'node_modules', '.bin', 'aieffect'),
+      ['graph', join(sharedFixtures, 'graphene-sudoku'), '--format', 'svg'],
+      { ...quiet, cwd: project },
+    );
+    expect(svg).toBe(readFileSync(join(repoRoot, 'test', 'golden', 'graph', 'graphene-sudoku.svg'), 'utf8'));
   });
 });
