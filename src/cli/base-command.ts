@@ -1,8 +1,10 @@
 // The base of every aieffect command: --json, and the one place where errors become output and exit codes.
 // A UserError prints one line (and a hint) to stderr, or {"error": {...}} to stdout with --json, and exits 1 or 2;
-// oclif's own usage errors (unknown flag, missing argument) exit 2. DEBUG=aieffect* adds the stack.
+// oclif's own usage errors (unknown flag, missing argument) exit 2; a stray file-system error exits 1. DEBUG=aieffect*
+// adds the stack.
 import { Command, Errors } from '@oclif/core';
 import { reportUserError } from '../ui/errors.js';
+import { strayFileSystemError } from '../util/fs-errors.js';
 import { toUsageError } from './usage-errors.js';
 
 export abstract class BaseCommand extends Command {
@@ -16,7 +18,8 @@ export abstract class BaseCommand extends Command {
   protected override async catch(err: Error): Promise<unknown> {
     if (err instanceof Errors.ExitError) throw err;
     const { flags, baseFlags, args } = this.ctor;
-    const user = toUsageError(err, { id: this.id, flags, baseFlags, args });
+    // A file-system error no module turned into a UserError is still one line, naming its path and the reason.
+    const user = strayFileSystemError(err) ?? toUsageError(err, { id: this.id, flags, baseFlags, args });
     if (!user) {
       // A bug, not a user mistake: keep the stack.
       return super.catch(err);

@@ -4,7 +4,7 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { addressesFromFlags, engineFlags, runOptionsFromFlags } from '../cli/engine-flags.js';
-import type { UserError } from '../errors.js';
+import { isUserError } from '../errors.js';
 import {
   executeRun,
   planOf,
@@ -13,9 +13,18 @@ import {
   runFailure,
   runResultDocument,
   type RunPlan,
+  type RunResult,
   type RunResultDocument,
 } from '../engine/index.js';
-import { onTerminationSignals, SIGNAL_EXIT, writeRunOutput, type HandledSignal } from '../cli/run-output.js';
+import {
+  onTerminationSignals,
+  SIGNAL_EXIT,
+  writeRunOutput,
+  writeRunOutputLast,
+  type HandledSignal,
+} from '../cli/run-output.js';
+import { checkOutputFile } from '../cli/output-file.js';
+import { RunRecord } from '../cli/run-record.js';
 import { renderPlan } from '../ui/plan.js';
 import { createProgress, progressMode } from '../ui/progress.js';
 
@@ -37,47 +46,63 @@ export default class Orchestrate extends BaseCommand {
 
   async run(): Promise<RunResultDocument | RunPlan> {
     const { args, flags } = await this.parse(Orchestrate);
-    const prepared = prepareRun(args.export_dir, { addresses: addressesFromFlags(flags) });
-    if (flags.plan) {
-      const plan = planOf(prepared);
-      if (!this.jsonEnabled()) this.log(renderPlan(plan));
-      return plan;
-    }
-
+    // From here on, whatever happens, --output gets a run result document; a path that cannot take one stops first.
+    const output = flags.plan ? undefined : flags.output;
+    if (output !== undefined) checkOutputFile('--output', output);
+    const record = new RunRecord();
     const controller = new AbortController();
     let received: HandledSignal | undefined;
     const release = onTerminationSignals((name) => {
-      // A second signal does not wait for the calls to wind down.
-      if (received) process.exit(SIGNAL_EXIT[name]);
+      // A second signal does not wait for the calls to wind down: what is known so far is written at once.
+      if (received) {
+        if (output !== undefined) writeRunOutputLast(output, record.document('cancelled'));
+        process.exit(SIGNAL_EXIT[name]);
+      }
       received = name;
       this.note(`${name}: cancelling the calls in flight (again to quit at once)`);
       controller.abort();
     });
 
-    const progress = createProgress(progressMode({ json: this.jsonEnabled(), progress: flags.progress }));
     let document: RunResultDocument;
-    let failure: UserError | undefined;
+    let result: RunResult;
     try {
+      const prepared = prepareRun(args.export_dir, { addresses: addressesFromFlags(flags) });
+      if (flags.plan) {
+        const plan = planOf(prepared);
+        if (!this.jsonEnabled()) this.log(renderPlan(plan));
+        return plan;
+      }
+      record.plan(prepared.pipeline, prepared.graph.levels.flat());
+      const progress = createProgress(progressMode({ json: this.jsonEnabled(), progress: flags.progress }));
       // The tree's last frame is drawn before the results, and also when the run throws.
-      const result = await executeRun(
-        prepared,
-        runOptionsFromFlags(flags, controller.signal),
-        progress.onEvent,
-      ).finally(() => progress.done());
+      result = await executeRun(prepared, runOptionsFromFlags(flags, controller.signal), (event) => {
+        record.onEvent(event);
+        progress.onEvent(event);
+      }).finally(() => progress.done());
       document = runResultDocument(result);
-      failure = runFailure(result);
-      if (flags.output) writeRunOutput(flags.output, document);
-      if (!this.jsonEnabled()) this.log(resultsText(result));
+      record.finished(document);
+    } catch (err) {
+      // A usage error found late (an --input naming no start node) ran nothing: there is nothing to write.
+      if (output !== undefined && !(isUserError(err) && err.exit === 2)) {
+        writeRunOutputLast(output, record.document(received ? 'cancelled' : 'failed', received ? undefined : err));
+      }
+      throw err;
     } finally {
       release();
     }
 
+    // Results first: they reach stdout even when the file cannot be written.
+    if (!this.jsonEnabled()) this.log(resultsText(result));
     if (received) {
       if (this.jsonEnabled()) this.logJson(document);
+      if (output !== undefined) writeRunOutputLast(output, document);
       this.note(`cancelled by ${received}: ${Object.keys(document.results).length} node(s) finished`);
       this.exit(SIGNAL_EXIT[received]);
     }
+    // A file that cannot be written is the command's error (it carries the results, for --json).
+    if (output !== undefined) writeRunOutput(output, document);
     // With --json the error object carries the partial results too (runFailure puts them in its details).
+    const failure = runFailure(result);
     if (failure) throw failure;
     return document;
   }

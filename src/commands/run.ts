@@ -4,7 +4,15 @@
 import { Args, Flags, type Interfaces } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { addressesFromFlags, engineFlags, parseDuration, runOptionsFromFlags } from '../cli/engine-flags.js';
-import { SIGNAL_EXIT, onTerminationSignals, writeRunOutput, type HandledSignal } from '../cli/run-output.js';
+import {
+  SIGNAL_EXIT,
+  onTerminationSignals,
+  writeRunOutput,
+  writeRunOutputLast,
+  type HandledSignal,
+} from '../cli/run-output.js';
+import { checkOutputFile } from '../cli/output-file.js';
+import { RunRecord } from '../cli/run-record.js';
 import { UserError, isUserError } from '../errors.js';
 import {
   DEFAULT_WAIT_TIMEOUT_MS,
@@ -76,6 +84,9 @@ export default class Run extends BaseCommand {
 
   async run(): Promise<LocalRunDocument> {
     const { args, flags } = await this.parse(Run);
+    // From here on, whatever happens, --output gets a run result document; a path that cannot take one stops first.
+    if (flags.output !== undefined) checkOutputFile('--output', flags.output);
+    const record = new RunRecord();
     const controller = new AbortController();
     let received: HandledSignal | undefined;
     let waitForStop: (() => void) | undefined;
@@ -84,14 +95,18 @@ export default class Run extends BaseCommand {
         this.note(`${name}: stopping the services`);
         return waitForStop();
       }
-      // A second signal does not wait for the services to wind down (the exit hook still kills them).
-      if (received) process.exit(SIGNAL_EXIT[name]);
+      // A second signal does not wait for the services to wind down (the exit hook still kills them); what is known
+      // so far is written at once.
+      if (received) {
+        if (flags.output !== undefined) writeRunOutputLast(flags.output, record.document('cancelled'));
+        process.exit(SIGNAL_EXIT[name]);
+      }
       received = name;
       this.note(`${name}: stopping the services (again to quit at once)`);
       controller.abort();
     });
     try {
-      return await this.runWith(args.use_case_dir, flags, controller.signal, {
+      return await this.runWith(args.use_case_dir, flags, controller.signal, record, {
         received: () => received,
         waitForSignal: () => new Promise<void>((resolve) => (waitForStop = resolve)),
       });
@@ -104,9 +119,11 @@ export default class Run extends BaseCommand {
     useCaseDir: string,
     flags: Interfaces.InferredFlags<typeof Run.flags>,
     signal: AbortSignal,
+    record: RunRecord,
     signals: { received: () => HandledSignal | undefined; waitForSignal: () => Promise<void> },
   ): Promise<LocalRunDocument> {
     const screen = createRunConsole({ json: this.jsonEnabled(), progress: flags.progress, logs: flags.logs });
+    const output = flags.output;
 
     let local: LocalRun;
     try {
@@ -117,12 +134,21 @@ export default class Run extends BaseCommand {
         keepRunning: flags['keep-running'],
         build: flags.build === undefined ? 'auto' : flags.build ? 'always' : 'never',
         onLocalEvent: (event) => screen.onLocalEvent(event),
-        onEngineEvent: (event) => screen.onEngineEvent(event),
+        onEngineEvent: (event) => {
+          record.onEvent(event);
+          screen.onEngineEvent(event);
+        },
         onOutput: (service, line) => screen.onOutput(service, line),
+        onPlan: (pipeline, nodes) => record.plan(pipeline, nodes),
+        onResult: (result) => record.finished(runResultDocument(result)),
       });
     } catch (err) {
       await screen.done();
       const received = signals.received();
+      // A usage error found late (an --input naming no start node) ran nothing: there is nothing to write.
+      if (output !== undefined && !(isUserError(err) && err.exit === 2)) {
+        writeRunOutputLast(output, record.document(received ? 'cancelled' : 'failed', received ? undefined : err));
+      }
       if (received) this.cancelled(received);
       if (isUserError(err) && !this.jsonEnabled()) {
         // A service that died mid-run: what finished before is still a result.
@@ -140,13 +166,23 @@ export default class Run extends BaseCommand {
       services: local.services.map(({ service, container, address, pid }) => ({ service, container, address, pid })),
       running: local.running,
     };
-    if (flags.output) writeRunOutput(flags.output, document);
+    // Results first: they reach stdout even when the file cannot be written.
     if (!this.jsonEnabled()) this.log(resultsText(result));
 
     const received = signals.received();
     if (received) {
       if (this.jsonEnabled()) this.logJson(document);
+      if (output !== undefined) writeRunOutputLast(output, document);
       this.cancelled(received, `${Object.keys(document.results).length} node(s) finished`);
+    }
+    // A file that cannot be written is the command's error (it carries the results, for --json); the services stop.
+    if (output !== undefined) {
+      try {
+        writeRunOutput(output, document);
+      } catch (err) {
+        await local.stop();
+        throw err;
+      }
     }
     const failure = runFailure(result);
     if (failure) {

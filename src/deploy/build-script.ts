@@ -124,7 +124,7 @@ export function renderBuildScript(
 
 /** Writes the plan's script atomically, executable (0755 less the umask). Returns its path. */
 export function writeBuildScript(plan: BuildPlan): string {
-  writeFileAtomic(plan.scriptPath, renderBuildScript(plan), 0o755);
+  writeFileAtomic(plan.scriptPath, renderBuildScript(plan), { mode: 0o755 });
   return plan.scriptPath;
 }
 

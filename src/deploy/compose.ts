@@ -8,13 +8,13 @@
 // `service_healthy` on an image without a HEALTHCHECK makes `docker compose up` fail outright, and platform images
 // rarely have one; the orchestrator waits for every service to be reachable itself (`--wait-timeout`), so
 // `service_started` is never a race, only a slightly earlier start.
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import yaml from 'js-yaml';
 import { UserError } from '../errors.js';
 import { displayPath } from '../util/paths.js';
 import { BLUEPRINT_FILE, DOCKERINFO_FILE, type DockerInfoEntry, type ExportPackage } from '../platform/types.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { makeDirs, removeCreated, writeFileAtomic } from '../util/atomic.js';
 import { addressKind, containerNameProblem, imageReferenceProblem } from './docker-names.js';
 import { pointer } from './pointer.js';
 import { decidePorts, type ContainerPortOverride, type PortRule } from './ports.js';
@@ -402,10 +402,18 @@ export function renderCompose(plan: ComposePlan): string {
   return HEADER + yaml.dump(composeDocument(plan), { lineWidth: -1, noRefs: true });
 }
 
-/** Writes the plan's compose file atomically and creates the data folder beside it. */
+/**
+ * Creates the data folder beside the compose file, then writes the file atomically; when the file cannot be written,
+ * the data folder (if this created it) goes again, so a failure leaves nothing behind.
+ */
 export function writeCompose(plan: ComposePlan): void {
-  writeFileAtomic(plan.outputPath, renderCompose(plan));
-  mkdirSync(plan.dataDir, { recursive: true });
+  const created = makeDirs(plan.dataDir);
+  try {
+    writeFileAtomic(plan.outputPath, renderCompose(plan));
+  } catch (err) {
+    removeCreated(created);
+    throw err;
+  }
 }
 
 /**

@@ -2,10 +2,12 @@
 // folder (the same package `aieffect export` writes, so the run sees exactly what the platform would), starts its
 // services locally, runs the pipeline with the engine `aieffect orchestrate` uses, and stops the services again —
 // also when something fails. The caller renders the events and the result.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { UserError } from '../errors.js';
+import { isUserError, UserError } from '../errors.js';
+import { makeDirs } from '../util/atomic.js';
+import { fileSystemError } from '../util/fs-errors.js';
 import {
   DEFAULT_WAIT_TIMEOUT_MS,
   executeRun,
@@ -39,6 +41,10 @@ export interface LocalRunOptions {
   build?: BuildMode;
   onLocalEvent?: (event: LocalEvent) => void;
   onEngineEvent?: EngineEventHandler;
+  /** The pipeline's name and nodes (in level order), once the use case is exported, before anything starts. */
+  onPlan?: (pipeline: string | undefined, nodes: string[]) => void;
+  /** The engine's result, as soon as the run returns: before the services are stopped (which may take seconds). */
+  onResult?: (result: RunResult) => void;
   /** Every line a service (or, as service "build", a build) writes, as it arrives. */
   onOutput?: (service: string, line: string) => void;
 }
@@ -67,10 +73,19 @@ async function prepareLocal(
   useCaseDir: string,
   external: Record<string, string>,
 ): Promise<{ prepared: PreparedRun; specs: Awaited<ReturnType<typeof assignPorts>> }> {
-  const temp = mkdtempSync(join(tmpdir(), 'aieffect-run-'));
+  // The package is an implementation detail: a failure to write it names the temporary folder, not its own path.
+  const tempLabel = `${tmpdir()} (the temporary folder, TMPDIR)`;
+  let temp: string;
+  try {
+    temp = mkdtempSync(join(tmpdir(), 'aieffect-run-'));
+  } catch (err) {
+    throw fileSystemError(err, tempLabel);
+  }
   try {
     const exportDir = join(temp, 'export');
-    const summary = await exportUseCase(useCaseDir, exportDir);
+    const summary = await exportUseCase(useCaseDir, exportDir).catch((err: unknown) => {
+      throw isUserError(err) && err.code === 'FILE_SYSTEM_ERROR' ? fileSystemError(err.cause, tempLabel) : err;
+    });
     const nodes = summary.nodes.filter((n) => !Object.prototype.hasOwnProperty.call(external, n.container_name));
     const specs = await assignPorts(localServiceSpecs(useCaseDir, nodes));
     // prepareRun loads every proto into memory: the export folder is not needed once it returns.
@@ -95,6 +110,7 @@ export async function runUseCaseLocally(useCaseDir: string, options: LocalRunOpt
   const runOptions = options.run ?? {};
   const external = options.addresses ?? {};
   const { prepared, specs } = await prepareLocal(dir, external);
+  options.onPlan?.(prepared.pipeline, prepared.graph.levels.flat());
   // A wrong --input is reported before any service is built or started (executeRun checks it again, and warns).
   startRequests(prepared, runOptions.input ?? {});
   await runBuilds(specs, {
@@ -105,7 +121,7 @@ export async function runUseCaseLocally(useCaseDir: string, options: LocalRunOpt
   });
 
   const dataDir = resolve(options.dataDir ?? join(dir, DATA_SUBDIR));
-  mkdirSync(dataDir, { recursive: true });
+  makeDirs(dataDir);
   const services = await startLocalServices(specs, {
     dataDir,
     readyTimeoutMs: runOptions.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS,
@@ -133,6 +149,7 @@ export async function runUseCaseLocally(useCaseDir: string, options: LocalRunOpt
     } finally {
       runOptions.signal?.removeEventListener('abort', onUserAbort);
     }
+    options.onResult?.(result);
     if (exitError) {
       // The outputs of the nodes that finished before the crash travel with the error, as with a failed node.
       throw new UserError(exitError.code, exitError.message, {

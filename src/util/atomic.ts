@@ -1,41 +1,101 @@
 // Atomic writes: content goes to a temporary sibling first and is renamed into place, so a reader (or a crash)
-// never sees half a file or half a package. Nothing outside the named target is ever deleted.
-import { mkdtempSync, renameSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+// never sees half a file or half a package. Nothing outside the named target is ever deleted. A failure leaves
+// nothing behind (the temporary sibling and any folder created for the target are removed again) and is reported as
+// one UserError naming the target as the user gave it and the reason in words (src/util/fs-errors.ts): every writer
+// that goes through here gets that for free.
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { fileSystemError, isFileSystemError } from './fs-errors.js';
+import { displayPath, isInside } from './paths.js';
 
 let counter = 0;
 
-/** Writes `content` to `path` through a temporary file in the same folder and a rename. */
-export function writeFileAtomic(path: string, content: string | Uint8Array, mode?: number): void {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${counter++}.tmp`);
+export interface WriteOptions {
+  /** File mode (less the umask). */
+  mode?: number;
+  /** How errors name the target: the path as the user gave it, or the flag that gave it (`--output run.json`). */
+  label?: string;
+}
+
+/**
+ * The start of a temporary name derived from `name`: at most 100 bytes, so that the temporary sibling of a name
+ * near the file system's 255-byte limit is still a valid name (the final rename then reports the real problem).
+ */
+function tempStem(name: string): string {
+  const bytes = Buffer.from(name);
+  return bytes.length <= 100
+    ? name
+    : bytes
+        .subarray(0, 100)
+        .toString('utf8')
+        .replace(/\uFFFD+$/, '');
+}
+
+/**
+ * Creates `dir` and its missing parents. Returns the topmost folder it created (undefined when `dir` existed), for
+ * removeCreated() to take back when what follows fails. Thrown: the UserError of fileSystemError, naming `label`.
+ */
+export function makeDirs(dir: string, label = displayPath(resolve(dir))): string | undefined {
   try {
-    writeFileSync(tmp, content, mode === undefined ? undefined : { mode });
+    return mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    // mkdir -p says EEXIST when a part of the path is a file: that is what the user must hear.
+    const notDir = isFileSystemError(err) && err.code === 'EEXIST' ? Object.assign(err, { code: 'ENOTDIR' }) : err;
+    throw fileSystemError(notDir, label, { action: 'create' });
+  }
+}
+
+/** Removes what makeDirs created (quietly: this runs while another error is on its way up). */
+export function removeCreated(created: string | undefined): void {
+  if (created !== undefined) rmSync(created, { recursive: true, force: true });
+}
+
+/** Writes `content` to `path` through a temporary file in the same folder and a rename. */
+export function writeFileAtomic(path: string, content: string | Uint8Array, options: WriteOptions = {}): void {
+  const label = options.label ?? displayPath(resolve(path));
+  const dir = dirname(path);
+  const created = makeDirs(dir, label);
+  const tmp = join(dir, `.${tempStem(basename(path))}.${process.pid}.${counter++}.tmp`);
+  try {
+    writeFileSync(tmp, content, options.mode === undefined ? undefined : { mode: options.mode });
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw err;
+    removeCreated(created);
+    throw fileSystemError(err, label);
   }
+}
+
+/** A file inside the temporary folder that a failed call names: its path relative to the package, with `/`. */
+function innerPath(err: unknown, tmp: string): string | undefined {
+  if (!isFileSystemError(err) || err.path === undefined) return undefined;
+  const path = resolve(err.path);
+  if (path === resolve(tmp) || !isInside(tmp, path)) return undefined;
+  return relative(tmp, path).split(sep).join('/');
 }
 
 /**
  * Builds a folder through `fill(tmpDir)` in a temporary sibling of `target`, then renames it into place. With
- * `replace`, an existing target is moved aside and removed only after the new one is in place.
+ * `replace`, an existing target is moved aside and removed only after the new one is in place. A failure, of `fill`
+ * too, leaves nothing behind: file-system errors become one UserError naming `label` (and the file of the package
+ * that failed), everything else passes through unchanged.
  */
 export async function writeDirAtomic(
   target: string,
   replace: boolean,
   fill: (dir: string) => void | Promise<void>,
+  label = displayPath(resolve(target)),
 ): Promise<void> {
   const parent = dirname(target);
-  mkdirSync(parent, { recursive: true });
-  const tmp = mkdtempSync(join(parent, `.${basename(target)}.tmp-`));
+  const stem = `.${tempStem(basename(target))}`;
+  const created = makeDirs(parent, label);
+  let tmp: string | undefined;
   try {
+    tmp = mkdtempSync(join(parent, `${stem}.tmp-`));
     await fill(tmp);
     if (existsSync(target)) {
       if (!replace) throw new Error(`writeDirAtomic: ${target} exists`);
-      const old = mkdtempSync(join(parent, `.${basename(target)}.old-`));
+      const old = mkdtempSync(join(parent, `${stem}.old-`));
       renameSync(target, join(old, 'previous'));
       try {
         renameSync(tmp, target);
@@ -49,7 +109,9 @@ export async function writeDirAtomic(
       renameSync(tmp, target);
     }
   } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw err;
+    const inner = tmp === undefined ? undefined : innerPath(err, tmp);
+    if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
+    removeCreated(created);
+    throw fileSystemError(err, label, inner === undefined ? {} : { inner });
   }
 }

@@ -2,6 +2,7 @@
 // reported with line and column (Node's own JSON.parse messages often lack a position).
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
+import { fileSystemReason } from './fs-errors.js';
 import { assertSchema, type SchemaName } from '../schema/validate.js';
 
 /** Line and column (1-based) of a character offset. */
@@ -153,7 +154,7 @@ export function readTextFile(path: string, label: string, hint?: string): string
       throw new UserError('FILE_NOT_FOUND', `${label}: file not found`, { file: label, hint, cause });
     if (code === 'EISDIR')
       throw new UserError('FILE_UNREADABLE', `${label}: is a directory, expected a file`, { file: label, cause });
-    throw new UserError('FILE_UNREADABLE', `${label}: cannot read (${code ?? String(cause)})`, { file: label, cause });
+    throw new UserError('FILE_UNREADABLE', `${label}: cannot read (${fileSystemReason(code)})`, { file: label, cause });
   }
 }
 

@@ -1,5 +1,5 @@
 // `aieffect orchestrate` as users run it: the built CLI as a process against real grpc-js servers started here.
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
@@ -38,6 +38,7 @@ describe('aieffect orchestrate', () => {
 
   it('runs a chain: results on stdout, progress lines on stderr, the run result in --output', async () => {
     chain();
+    mkdirSync(join(work.dir, 'out'));
     const r = await runCli(
       ['orchestrate', 'pkg', '--input', '{"data": "x", "seq": 1}', '--output', 'out/result.json'],
       {
@@ -128,7 +129,7 @@ describe('aieffect orchestrate', () => {
   });
 });
 
-describe('aieffect orchestrate: input errors (exact message, exit code, nothing written)', () => {
+describe('aieffect orchestrate: input errors (exact message, exit code, nothing written but the --output document)', () => {
   let dir: string;
   let cleanup: () => void;
   afterEach(() => cleanup());
@@ -143,8 +144,13 @@ describe('aieffect orchestrate: input errors (exact message, exit code, nothing 
     expect(r.stderr.split('\n')[0]).toBe(`error ${message}`);
     expect(r.code).toBe(code);
     expect(r.stdout).toBe('');
-    expect(listFiles(dir)).toEqual(before);
     expect(server.calls.length).toBe(callsBefore);
+    // A usage error (exit 2) ran nothing and writes nothing; anything else still gets its run result document.
+    if (code === 2) return expect(listFiles(dir)).toEqual(before);
+    expect(listFiles(dir)).toEqual([...before, 'result.json'].sort());
+    const doc = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as { summary: { error: unknown } };
+    assertSchema('run-result', doc, 'result.json');
+    expect(doc.summary).toMatchObject({ status: 'failed', error: { message } });
   }
   let callsBefore = 0;
   beforeAll(() => {
@@ -236,7 +242,20 @@ describe('aieffect orchestrate: services', () => {
       expect(r.stderr).toContain(
         `error service not ready within 0.5 s: "ghost" at 127.0.0.1:${port} (no connection)\n`,
       );
-      expect(existsSync(join(dir, 'r.json'))).toBe(false);
+      const doc = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { summary: unknown };
+      assertSchema('run-result', doc, 'r.json');
+      expect(doc).toMatchObject({
+        results: {},
+        summary: {
+          pipeline: 'test-pipeline',
+          status: 'failed',
+          nodes: { 'ghost:Echo': { status: 'skipped', attempts: 0 } },
+          error: {
+            code: 'SERVICES_NOT_READY',
+            message: `service not ready within 0.5 s: "ghost" at 127.0.0.1:${port} (no connection)`,
+          },
+        },
+      });
     } finally {
       cleanup();
     }

@@ -36,6 +36,8 @@ export interface CliOptions {
   timeoutMs?: number;
   /** Called once the process is spawned (e.g. to send it a signal later). */
   onSpawn?: (pid: number) => void;
+  /** A command line that runs the CLI's own (e.g. `setpriv ... --`, test/helpers/fs-faults.ts). */
+  wrap?: string[];
 }
 
 /**
@@ -44,10 +46,11 @@ export interface CliOptions {
  */
 export function spawnCli(
   args: string[],
-  options: Pick<CliOptions, 'cwd' | 'env'>,
+  options: Pick<CliOptions, 'cwd' | 'env' | 'wrap'>,
   stdin: 'pipe' | 'ignore',
 ): ChildProcessByStdio<Writable | null, Readable, Readable> {
-  return spawn(process.execPath, [binPath, ...args], {
+  const [command, ...prefix] = [...(options.wrap ?? []), process.execPath];
+  return spawn(command!, [...prefix, binPath, ...args], {
     cwd: options.cwd ?? repoRoot,
     env: {
       ...process.env,
