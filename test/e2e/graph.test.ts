@@ -188,7 +188,7 @@ describe('aieffect graph', () => {
       const { root } = copy();
       mkdirSync(join(root, 'taken.svg'));
       const r = await runCli(['graph', 'energy_pipeline', '-o', 'taken.svg'], { cwd: root });
-      expect(r.stderr).toMatch(/^error --output taken\.svg: cannot write \(\w+\)\n/);
+      expect(r.stderr.split('\n')[0]).toBe('error --output taken.svg: cannot write (is a folder)');
       expect(r.code).toBe(1);
       expect(listFiles(join(root, 'taken.svg'))).toEqual([]);
       expect(listFiles(root).filter((f) => f.includes('.tmp'))).toEqual([]);
