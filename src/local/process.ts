@@ -1,10 +1,12 @@
 // One service as a child process: started through the shell in a process group of its own (so that stopping it
-// also stops whatever its command started: `sh -c`, npm, a wrapper script), its output captured into a tail, its exit
-// observable. Stopping sends SIGTERM to the whole group, then SIGKILL after a grace period. As a last resort, groups
-// still alive when aieffect itself exits are killed on the way out, so no service outlives the command.
+// also stops whatever its command started: `sh -c`, npm, a wrapper script), with a marker in its environment that
+// every process it starts inherits (so that one which leaves the group, a `setsid` daemon, is found too: tracking.ts),
+// its output captured into a tail, its exit observable. Stopping sends SIGTERM to the group and every marked process,
+// then SIGKILL after a grace period. As a last resort, services still alive when aieffect itself exits are killed on
+// the way out, so no service outlives the command.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
 import { OutputTail } from './tail.js';
+import { MARKER_ENV, newMarker, serviceProcesses } from './tracking.js';
 
 export interface ProcessSpec {
   /** Shell command line. */
@@ -34,8 +36,8 @@ export function describeExit(exit: ExitInfo): string {
   return `exited with code ${exit.code ?? '?'}`;
 }
 
-// Process groups started here that may still be alive (by group id = leader pid).
-const liveGroups = new Set<number>();
+// Services started here that may still be alive: process group id (= leader pid) -> marker.
+const live = new Map<number, string>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
@@ -43,7 +45,7 @@ function installExitHook(): void {
   exitHookInstalled = true;
   // 'exit' handlers run synchronously even when the command dies of an exception: kill rather than orphan.
   process.on('exit', () => {
-    for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
+    for (const [pgid, marker] of live) signalService(pgid, marker, 'SIGKILL');
   });
 }
 
@@ -58,40 +60,25 @@ function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
-/**
- * The members of a process group that still run, from /proc (Linux): a zombie has finished running but answers
- * kill(0) until its parent reaps it, and an orphan's new parent (PID 1 in a container) may take its time or never do.
- * Undefined where there is no /proc.
- */
-function runningMembers(pgid: number): number[] | undefined {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return undefined;
-  }
-  const members: number[] = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
+/** Signals the service's group and every process carrying its marker (those that left the group too). */
+function signalService(pgid: number, marker: string, signal: NodeJS.Signals): void {
+  signalGroup(pgid, signal);
+  for (const pid of serviceProcesses(pgid, marker) ?? []) {
     try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      process.kill(pid, signal);
     } catch {
-      continue; // exited meanwhile
+      // gone meanwhile
     }
-    // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so split after the last ")".
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') members.push(Number(entry));
   }
-  return members;
 }
 
-/** Whether any process of the group still runs (zombies do not count). */
-function groupAlive(pgid: number): boolean {
-  if (!signalGroup(pgid, 0)) return false;
-  const members = runningMembers(pgid);
-  return members === undefined ? true : members.length > 0;
+/** Whether any process of the service still runs (zombies do not count); by the group alone where there is no /proc. */
+function serviceAlive(pgid: number, marker: string): boolean {
+  const found = serviceProcesses(pgid, marker);
+  return found === undefined ? signalGroup(pgid, 0) : found.length > 0;
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class ServiceProcess {
   readonly pid: number;
@@ -100,10 +87,14 @@ export class ServiceProcess {
   readonly exited: Promise<ExitInfo>;
   private exitInfo: ExitInfo | undefined;
 
-  private constructor(child: ChildProcess, spec: ProcessSpec) {
+  private constructor(
+    child: ChildProcess,
+    spec: ProcessSpec,
+    private readonly marker: string,
+  ) {
     this.pid = child.pid!;
     this.tail = new OutputTail(spec.tailLines);
-    liveGroups.add(this.pid);
+    live.set(this.pid, marker);
     const onData = (chunk: string) => {
       for (const line of this.tail.push(chunk)) spec.onLine?.(line);
     };
@@ -124,10 +115,11 @@ export class ServiceProcess {
    */
   static start(spec: ProcessSpec): Promise<ServiceProcess> {
     installExitHook();
+    const marker = newMarker();
     return new Promise((resolve, reject) => {
       const child = spawn(spec.command, {
         cwd: spec.cwd,
-        env: spec.env,
+        env: { ...spec.env, [MARKER_ENV]: marker },
         shell: true,
         // A new process group (and session): Ctrl-C in the terminal reaches aieffect, which stops the services in
         // order, instead of reaching every service at once.
@@ -137,7 +129,7 @@ export class ServiceProcess {
       child.once('error', reject);
       child.once('spawn', () => {
         child.off('error', reject);
-        resolve(new ServiceProcess(child, spec));
+        resolve(new ServiceProcess(child, spec, marker));
       });
     });
   }
@@ -148,27 +140,28 @@ export class ServiceProcess {
   }
 
   /**
-   * Stops the whole group: SIGTERM, then SIGKILL for whatever is left after `graceMs`. Resolves once no process of
-   * the group is left.
+   * Stops the service: SIGTERM to its group and every process carrying its marker, then SIGKILL for whatever is left
+   * after `graceMs`. Resolves once none of them is left.
    */
   async stop(graceMs = DEFAULT_GRACE_MS): Promise<void> {
-    if (!groupAlive(this.pid)) {
-      liveGroups.delete(this.pid);
-      return;
+    const alive = () => serviceAlive(this.pid, this.marker);
+    if (alive()) {
+      signalService(this.pid, this.marker, 'SIGTERM');
+      const deadline = Date.now() + graceMs;
+      await Promise.race([this.exited, new Promise((r) => setTimeout(r, graceMs).unref())]);
+      // The leader is gone; what it started may still be shutting down. No event says when the last one is, so look
+      // again every few milliseconds until the grace period is over.
+      while (alive() && Date.now() < deadline) await sleep(25);
+      if (alive()) {
+        // Again until none is left: a process may have started another between a look and the signal.
+        const killDeadline = Date.now() + 2000;
+        do {
+          signalService(this.pid, this.marker, 'SIGKILL');
+          await sleep(20);
+        } while (alive() && Date.now() < killDeadline);
+        await this.exited;
+      }
     }
-    signalGroup(this.pid, 'SIGTERM');
-    const deadline = Date.now() + graceMs;
-    await Promise.race([this.exited, new Promise((r) => setTimeout(r, graceMs).unref())]);
-    // The leader is gone; children it started may still be shutting down. No event says when a group is empty,
-    // so look again every few milliseconds until the grace period is over.
-    while (groupAlive(this.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    if (groupAlive(this.pid)) {
-      signalGroup(this.pid, 'SIGKILL');
-      await this.exited;
-      // Bounded, for systems without /proc where a zombie cannot be told from a running process.
-      const reapDeadline = Date.now() + 1000;
-      while (groupAlive(this.pid) && Date.now() < reapDeadline) await new Promise((r) => setTimeout(r, 20));
-    }
-    liveGroups.delete(this.pid);
+    live.delete(this.pid);
   }
 }

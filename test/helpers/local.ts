@@ -48,6 +48,12 @@ export function processesWithEnv(name: string, value: string): number[] {
   return found.sort((a, b) => a - b);
 }
 
+/** The process group of a running process (from /proc/<pid>/stat). */
+export function processGroup(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+}
+
 /** Whether a process with this PID still runs (a zombie does not). */
 export function isRunning(pid: number): boolean {
   try {

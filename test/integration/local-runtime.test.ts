@@ -11,7 +11,7 @@ import {
   type StartOptions,
 } from '../../src/local/index.js';
 import { repoRoot, tempDir } from '../helpers/cli.js';
-import { isRunning, processesWithEnv } from '../helpers/local.js';
+import { isRunning, processGroup, processesWithEnv } from '../helpers/local.js';
 
 const fixtures = join(repoRoot, 'test', 'fixtures', 'local');
 const SERVICE = 'node service.mjs';
@@ -106,6 +106,28 @@ describe('local runtime: start and stop', () => {
     expect(isRunning(child)).toBe(true);
     await services.stop();
     expect(isRunning(child)).toBe(false);
+    expect(processesWithEnv('DATA_DIR', data)).toEqual([]);
+  });
+
+  it.each([
+    ['stops a daemon that left the process group with setsid (found by its environment marker)', '1'],
+    ['kills such a daemon that ignores SIGTERM once the grace period is over', 'stubborn'],
+  ])('%s', async (_what, mode) => {
+    const data = dataDir();
+    const services = await startLocalServices([spec('daemonizer', SERVICE, { SETSID_CHILD: mode })], {
+      dataDir: data,
+      readyTimeoutMs: 20_000,
+      graceMs: 300,
+    });
+    cleanups.push(() => services.stop());
+    const daemon = Number(/daemon (\d+)/.exec(services.output('daemonizer').join('\n'))![1]);
+    expect(isRunning(daemon)).toBe(true);
+    // It really left: a session and process group of its own, which the group signal would never reach.
+    const [leader] = services.services;
+    expect(processGroup(daemon)).toBe(daemon);
+    expect(processGroup(daemon)).not.toBe(leader!.pid);
+    await services.stop();
+    expect(isRunning(daemon)).toBe(false);
     expect(processesWithEnv('DATA_DIR', data)).toEqual([]);
   });
 
