@@ -6,6 +6,7 @@ import { buildNextSteps, planBuild, writeBuildScript } from '../deploy/build-scr
 import { dockerPreflight, runScript } from '../deploy/docker.js';
 import { displayPath } from '../util/paths.js';
 import { oneFile, writerJson, type WriterJson } from '../cli/json-output.js';
+import { composeFileFlag, composeFileNote } from '../cli/compose-file-flag.js';
 
 export interface BuildJson extends WriterJson {
   use_case_dir: string;
@@ -27,13 +28,17 @@ export default class Build extends BaseCommand {
   };
   static override flags = {
     run: Flags.boolean({ description: 'execute the script after writing it, streaming its output' }),
+    file: composeFileFlag,
   };
 
   async run(): Promise<BuildJson> {
     const { args, flags } = await this.parse(Build);
-    const plan = planBuild(args.use_case_dir);
+    const plan = planBuild(args.use_case_dir, { composeFile: flags.file });
     const script = displayPath(plan.scriptPath);
-    const notes = plan.skipped.map((name) => `skipping ${name}: no build section (an image pulled as it is)`);
+    const notes = [
+      composeFileNote(args.use_case_dir, flags.file),
+      ...plan.skipped.map((name) => `skipping ${name}: no build section (an image pulled as it is)`),
+    ].filter((note) => note !== undefined);
     for (const note of notes) this.note(note);
     writeBuildScript(plan);
     this.log(`wrote ${script}: builds and tags ${plan.images.length} image${plan.images.length === 1 ? '' : 's'}`);

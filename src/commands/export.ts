@@ -3,6 +3,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { renderNextSteps } from '../ui/next-steps.js';
 import { writerJson, type WriterJson } from '../cli/json-output.js';
+import { composeFileFlag, composeFileNote } from '../cli/compose-file-flag.js';
 import { exportUseCase, summaryPath } from '../platform/export.js';
 
 export interface ExportJson extends WriterJson {
@@ -33,6 +34,7 @@ export default class Export extends BaseCommand {
     output_dir: Args.string({ description: 'folder to write the export package to (created)', required: true }),
   };
   static override flags = {
+    file: composeFileFlag,
     overwrite: Flags.boolean({
       description: 'replace output_dir if it exists (only once the new package is complete)',
     }),
@@ -47,11 +49,13 @@ export default class Export extends BaseCommand {
     const summary = await exportUseCase(args.use_case_dir, args.output_dir, {
       overwrite: flags.overwrite,
       pipelineId: flags['pipeline-id'],
+      composeFile: flags.file,
     });
     const out = summaryPath(summary.outDir);
-    const notes = summary.unusedFolders.map(
-      (folder) => `skipped services/${folder}: no docker-compose.yml service is built from it`,
-    );
+    const notes = [
+      composeFileNote(args.use_case_dir, flags.file),
+      ...summary.unusedFolders.map((folder) => `skipped services/${folder}: no compose service is built from it`),
+    ].filter((note) => note !== undefined);
     for (const note of notes) this.note(note);
     const verb = summary.replaced ? 'replaced' : 'wrote';
     this.log(

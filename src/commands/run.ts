@@ -4,6 +4,7 @@
 import { Args, Flags, type Interfaces } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { addressesFromFlags, engineFlags, parseDuration, runOptionsFromFlags } from '../cli/engine-flags.js';
+import { composeFileFlag, composeFileNote } from '../cli/compose-file-flag.js';
 import {
   SIGNAL_EXIT,
   onTerminationSignals,
@@ -53,6 +54,7 @@ export default class Run extends BaseCommand {
   };
   static override flags = {
     ...runEngineFlags,
+    file: composeFileFlag,
     // The same flags as orchestrate's, described for what they mean here.
     address: Flags.string({
       char: 'a',
@@ -124,11 +126,14 @@ export default class Run extends BaseCommand {
   ): Promise<LocalRunDocument> {
     const screen = createRunConsole({ json: this.jsonEnabled(), progress: flags.progress, logs: flags.logs });
     const output = flags.output;
+    const note = composeFileNote(useCaseDir, flags.file);
+    if (note) this.note(note);
 
     let local: LocalRun;
     try {
       local = await runUseCaseLocally(useCaseDir, {
         dataDir: flags['data-dir'],
+        composeFile: flags.file,
         addresses: addressesFromFlags(flags),
         run: runOptionsFromFlags(flags, signal),
         keepRunning: flags['keep-running'],

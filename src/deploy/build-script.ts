@@ -2,7 +2,7 @@
 // image with `docker compose build` and tags it with the name `aieffect export` writes into blueprint.json
 // (<use_case>-<service>:latest). Names are checked against Docker's rules here, before any file is written, and the
 // script is filled from templates/build_and_tag.sh.tmpl with every value shell-quoted.
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
 import { displayPath } from '../util/paths.js';
 import { composeProjectName, readUseCaseCompose } from '../usecase/compose.js';
@@ -26,8 +26,12 @@ export interface BuildImage {
 export interface BuildPlan {
   /** Absolute path of the use case folder. */
   useCaseDir: string;
-  /** Absolute path of its docker-compose.yml. */
+  /** Absolute path of its compose file. */
   composePath: string;
+  /** The compose file as the script names it: relative to the use case folder, where the script runs. */
+  composeFile: string;
+  /** Whether it was given (-f) rather than found under a standard name: the next commands then name it too. */
+  composeFileGiven: boolean;
   /** The Compose project name, which prefixes every image name. */
   project: string;
   /** The services with a build section, sorted by name. */
@@ -39,13 +43,14 @@ export interface BuildPlan {
 }
 
 /**
- * Reads <useCaseDir>/docker-compose.yml and works out what the script builds and tags.
+ * Reads the compose file of the use case (options.composeFile, else the first of the standard names) and works out
+ * what the script builds and tags.
  * Thrown: UserError when the file is missing or invalid, when no service has a build section, or when a project,
  * service or image name breaks Docker's rules (the message names the offender and where it is).
  */
-export function planBuild(useCaseDir: string): BuildPlan {
+export function planBuild(useCaseDir: string, options: { composeFile?: string } = {}): BuildPlan {
   const dir = resolve(useCaseDir);
-  const compose = readUseCaseCompose(dir);
+  const compose = readUseCaseCompose(dir, options.composeFile);
   const fileLabel = displayPath(compose.path);
   const project = composeProjectName(dir);
   const projectProblem = projectNameProblem(project);
@@ -106,12 +111,21 @@ export function planBuild(useCaseDir: string): BuildPlan {
       },
     );
   }
-  return { useCaseDir: dir, composePath: compose.path, project, images, skipped, scriptPath: join(dir, BUILD_SCRIPT) };
+  return {
+    useCaseDir: dir,
+    composePath: compose.path,
+    composeFile: relative(dir, compose.path).split(sep).join('/'),
+    composeFileGiven: options.composeFile !== undefined,
+    project,
+    images,
+    skipped,
+    scriptPath: join(dir, BUILD_SCRIPT),
+  };
 }
 
 /** The text of build_and_tag.sh for a plan: templates/build_and_tag.sh.tmpl with every value shell-quoted. */
 export function renderBuildScript(
-  plan: Pick<BuildPlan, 'project' | 'images'>,
+  plan: Pick<BuildPlan, 'project' | 'images' | 'composeFile'>,
   template = readTemplate(BUILD_SCRIPT_TEMPLATE),
 ): string {
   return renderShellTemplate(template, {
@@ -119,6 +133,7 @@ export function renderBuildScript(
     services: plan.images.map((image) => image.service),
     built_images: plan.images.map((image) => image.built),
     tagged_images: plan.images.map((image) => image.tagged),
+    compose_file: plan.composeFile,
   });
 }
 
@@ -129,12 +144,16 @@ export function writeBuildScript(plan: BuildPlan): string {
 }
 
 /** What the user does next, as commands to type: run the script (unless it ran), then export the use case. */
-export function buildNextSteps(plan: Pick<BuildPlan, 'useCaseDir' | 'scriptPath'>, ran: boolean): string[] {
+export function buildNextSteps(
+  plan: Pick<BuildPlan, 'useCaseDir' | 'scriptPath'> & Partial<Pick<BuildPlan, 'composePath' | 'composeFileGiven'>>,
+  ran: boolean,
+): string[] {
+  const file = plan.composeFileGiven && plan.composePath ? ` -f ${shellWord(displayPath(plan.composePath))}` : '';
   const dir = shellWord(displayPath(plan.useCaseDir));
   const script = displayPath(plan.scriptPath);
   // A bare file name would be looked up on PATH: run it as ./build_and_tag.sh.
   const runnable = script.includes('/') ? script : `./${script}`;
-  const steps = ran ? [] : [`${shellWord(runnable)}    # or: aieffect build ${dir} --run`];
-  steps.push(`aieffect export ${dir} <output_dir>`);
+  const steps = ran ? [] : [`${shellWord(runnable)}    # or: aieffect build ${dir} --run${file}`];
+  steps.push(`aieffect export ${dir} <output_dir>${file}`);
   return steps;
 }

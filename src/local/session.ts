@@ -31,6 +31,8 @@ export interface LocalRunOptions {
   dataDir?: string;
   /** container -> host:port of services that run elsewhere: these are not started. */
   addresses?: Record<string, string>;
+  /** The use case's compose file (-f), when not one of the standard names in the folder. */
+  composeFile?: string;
   /** The engine's options; waitTimeoutMs also bounds how long each local service may take to become ready. */
   run?: RunOptions;
   /** Leave the services running after a successful run (stop them with LocalRun.stop()). */
@@ -72,6 +74,7 @@ export interface LocalRun {
 async function prepareLocal(
   useCaseDir: string,
   external: Record<string, string>,
+  composeFile: string | undefined,
 ): Promise<{ prepared: PreparedRun; specs: Awaited<ReturnType<typeof assignPorts>> }> {
   // The package is an implementation detail: a failure to write it names the temporary folder, not its own path.
   const tempLabel = `${tmpdir()} (the temporary folder, TMPDIR)`;
@@ -83,11 +86,11 @@ async function prepareLocal(
   }
   try {
     const exportDir = join(temp, 'export');
-    const summary = await exportUseCase(useCaseDir, exportDir).catch((err: unknown) => {
+    const summary = await exportUseCase(useCaseDir, exportDir, { composeFile }).catch((err: unknown) => {
       throw isUserError(err) && err.code === 'FILE_SYSTEM_ERROR' ? fileSystemError(err.cause, tempLabel) : err;
     });
     const nodes = summary.nodes.filter((n) => !Object.prototype.hasOwnProperty.call(external, n.container_name));
-    const specs = await assignPorts(localServiceSpecs(useCaseDir, nodes));
+    const specs = await assignPorts(localServiceSpecs(useCaseDir, nodes, composeFile));
     // prepareRun loads every proto into memory: the export folder is not needed once it returns.
     const prepared = prepareRun(exportDir, { addresses: { ...localAddresses(specs), ...external } });
     return { prepared, specs };
@@ -109,7 +112,7 @@ export async function runUseCaseLocally(useCaseDir: string, options: LocalRunOpt
   const dir = resolve(useCaseDir);
   const runOptions = options.run ?? {};
   const external = options.addresses ?? {};
-  const { prepared, specs } = await prepareLocal(dir, external);
+  const { prepared, specs } = await prepareLocal(dir, external, options.composeFile);
   options.onPlan?.(prepared.pipeline, prepared.graph.levels.flat());
   // A wrong --input is reported before any service is built or started (executeRun checks it again, and warns).
   startRequests(prepared, runOptions.input ?? {});

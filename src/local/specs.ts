@@ -49,9 +49,9 @@ function resolveBuild(build: LocalBuildSpec, dir: string, cwd: string, file: str
  * an x-aieffect extension, INVALID_CWD for an x-aieffect.cwd that is not a folder, INVALID_BUILD for a build path
  * outside the use case or a source that does not exist.
  */
-export function localServiceSpecs(useCaseDir: string, nodes: UseCaseNode[]): LocalServicePlan[] {
+export function localServiceSpecs(useCaseDir: string, nodes: UseCaseNode[], composeFile?: string): LocalServicePlan[] {
   const dir = resolve(useCaseDir);
-  const compose = readUseCaseCompose(dir);
+  const compose = readUseCaseCompose(dir, composeFile);
   const file = displayPath(compose.path);
   const byName = new Map(compose.services.map((s) => [s.name, s]));
   const missing = nodes.filter((n) => byName.get(n.compose_service)?.local === undefined);

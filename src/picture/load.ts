@@ -9,7 +9,7 @@ import { buildPipelineGraph } from '../graph/build.js';
 import { buildExport } from '../platform/export.js';
 import { readBlueprint } from '../platform/read.js';
 import { BLUEPRINT_FILE, type Blueprint } from '../platform/types.js';
-import { COMPOSE_FILE } from '../usecase/compose.js';
+import { COMPOSE_FILES } from '../usecase/compose.js';
 import { CONNECTIONS_FILE } from '../usecase/connections.js';
 import { loadUseCase } from '../usecase/load.js';
 import { displayPath } from '../util/paths.js';
@@ -27,7 +27,8 @@ export interface LoadedPicture {
 /** What a folder holds: an export package when it has blueprint.json, a use case when it has its compose file. */
 export function pictureSourceKind(dir: string): PictureSourceKind | undefined {
   if (existsSync(join(dir, BLUEPRINT_FILE))) return 'export';
-  if (existsSync(join(dir, COMPOSE_FILE)) || existsSync(join(dir, CONNECTIONS_FILE))) return 'use-case';
+  const files = [...COMPOSE_FILES, CONNECTIONS_FILE];
+  if (files.some((name) => existsSync(join(dir, name)))) return 'use-case';
   return undefined;
 }
 
@@ -60,7 +61,7 @@ export function loadPicture(folder: string): LoadedPicture {
   }
   throw new UserError(
     'NOT_A_PIPELINE',
-    `${displayPath(dir)}: neither an export package (no ${BLUEPRINT_FILE}) nor a use case (no ${COMPOSE_FILE} or ${CONNECTIONS_FILE})`,
+    `${displayPath(dir)}: neither an export package (no ${BLUEPRINT_FILE}) nor a use case (no compose file or ${CONNECTIONS_FILE})`,
     { hint: 'give a use case folder or an export package, e.g. examples/file_based_energy_pipeline' },
   );
 }

@@ -37,6 +37,8 @@ export interface ExportOptions {
   pipelineId?: string;
   /** Pins creation_date (default: SOURCE_DATE_EPOCH when set, else now). */
   now?: Date;
+  /** The use case's compose file (-f), when not one of the standard names in the folder. */
+  composeFile?: string;
 }
 
 /** What an export wrote, for the command's output and --json. */
@@ -309,7 +311,7 @@ export async function exportUseCase(
   const overwrite = options.overwrite ?? false;
   // Refusals first: they are mistakes on the command line, whatever the use case holds.
   checkOutputDir(useCaseDir, outDir, overwrite);
-  const useCase = loadUseCase(useCaseDir);
+  const useCase = loadUseCase(useCaseDir, { composeFile: options.composeFile });
   const files = buildExport(useCase, pipelineId, date);
   const { replaced } = checkOutputDir(useCaseDir, outDir, overwrite);
   await writeExport(outDir, files, replaced);

@@ -1,6 +1,7 @@
-// Reads a use case's docker-compose.yml: its services, where each is built from (which services/<folder>), and the
-// x-aieffect extension that tells `aieffect run` how to start it as a local process.
-import { existsSync } from 'node:fs';
+// Reads a use case's compose file (compose.yaml, docker-compose.yml, ... or the one given with -f): its services,
+// where each is built from (which services/<folder>), and the x-aieffect extension that tells `aieffect run` how to
+// start it as a local process.
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import yaml from 'js-yaml';
 import { UserError } from '../errors.js';
@@ -8,8 +9,51 @@ import { assertSchema } from '../schema/validate.js';
 import { readTextFile } from '../util/json-file.js';
 import { displayPath } from '../util/paths.js';
 
-export const COMPOSE_FILE = 'docker-compose.yml';
+/** The Compose specification's file names, in the order Docker Compose looks for them in a folder. */
+export const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'] as const;
 
+export interface ComposeFileChoice {
+  /** Absolute path of the compose file to read. */
+  path: string;
+  /** Other files of the Compose names in the folder, not read (Docker Compose warns about them too). */
+  ignored: string[];
+}
+
+/**
+ * The compose file of a use case: `file` when given (-f; relative to the working directory, as Docker Compose takes
+ * it), else the first of COMPOSE_FILES in the folder. Thrown: UserError FILE_NOT_FOUND naming what was looked for.
+ */
+export function findComposeFile(useCaseDir: string, file?: string): ComposeFileChoice {
+  const dir = resolve(useCaseDir);
+  if (file !== undefined) {
+    const path = resolve(file);
+    if (!existsSync(path) || !statSync(path).isFile()) {
+      throw new UserError('FILE_NOT_FOUND', `--file ${displayPath(path)}: file not found`, {
+        file: displayPath(path),
+        hint: `give the use case's compose file, e.g. -f ${displayPath(join(dir, 'compose.yaml'))}`,
+      });
+    }
+    return { path, ignored: [] };
+  }
+  const present = COMPOSE_FILES.map((name) => join(dir, name)).filter((path) => existsSync(path));
+  if (present.length === 0) {
+    throw new UserError(
+      'FILE_NOT_FOUND',
+      `${displayPath(dir)}: no compose file (${COMPOSE_FILES.slice(0, -1).join(', ')} or ${COMPOSE_FILES.at(-1)})`,
+      {
+        file: displayPath(dir),
+        hint: 'a use case folder has a compose file naming its services; give one by another name with -f FILE',
+      },
+    );
+  }
+  return { path: present[0]!, ignored: present.slice(1) };
+}
+
+/** Docker Compose's own note when a folder has several compose files, for commands to print on stderr. */
+export function ignoredComposeNote(choice: ComposeFileChoice): string | undefined {
+  if (choice.ignored.length === 0) return undefined;
+  return `found several compose files (${[choice.path, ...choice.ignored].map(displayPath).join(', ')}): using ${displayPath(choice.path)}`;
+}
 /** The x-aieffect extension of a compose service (schemas/compose-extension.schema.json). */
 export interface LocalRunSpec {
   run: string;
@@ -75,15 +119,15 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Reads and checks <useCaseDir>/docker-compose.yml. */
-export function readUseCaseCompose(useCaseDir: string): UseCaseCompose {
+/**
+ * Reads and checks the compose file of a use case: `file` (-f) or the one findComposeFile picks. Build contexts are
+ * relative to the file's folder, as Compose resolves them.
+ */
+export function readUseCaseCompose(useCaseDir: string, file?: string): UseCaseCompose {
   const dir = resolve(useCaseDir);
-  const path = join(dir, COMPOSE_FILE);
+  const { path } = findComposeFile(dir, file);
   const fileLabel = displayPath(path);
-  const doc = parseYaml(
-    readTextFile(path, fileLabel, 'a use case folder has a docker-compose.yml naming its services'),
-    fileLabel,
-  );
+  const doc = parseYaml(readTextFile(path, fileLabel, 'a use case names its services in a compose file'), fileLabel);
   if (!isRecord(doc) || !isRecord(doc.services)) {
     throw new UserError('INVALID_COMPOSE', `${fileLabel} /services: expected a mapping of service names`, {
       file: fileLabel,
@@ -120,7 +164,7 @@ export function readUseCaseCompose(useCaseDir: string): UseCaseCompose {
           },
         );
       }
-      service.dockerfile = resolve(dir, context, dockerfile);
+      service.dockerfile = resolve(dirname(path), context, dockerfile);
       const rel = relative(join(dir, 'services'), dirname(service.dockerfile));
       if (rel && !rel.startsWith('..') && !rel.includes(sep) && existsSync(join(dir, 'services', rel)))
         service.folder = rel;

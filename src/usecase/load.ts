@@ -139,14 +139,14 @@ function mapFolders(composePath: string, services: ComposeService[]): Map<string
  * two) service protos, two compose services built from one folder, and every connection problem (unknown service or
  * rpc, incompatible messages field by field, a cycle).
  */
-export function loadUseCase(useCaseDir: string): UseCase {
+export function loadUseCase(useCaseDir: string, options: { composeFile?: string } = {}): UseCase {
   const dir = resolve(useCaseDir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new UserError('NOT_A_DIRECTORY', `${useCaseDir}: no such directory`, {
       hint: 'give the use case folder (the one holding docker-compose.yml, services/ and connections.json)',
     });
   }
-  const compose = readUseCaseCompose(dir);
+  const compose = readUseCaseCompose(dir, options.composeFile);
   const servicesDir = join(dir, SERVICES_DIR);
   if (!existsSync(servicesDir) || !statSync(servicesDir).isDirectory()) {
     throw new UserError('NO_SERVICES', `${displayPath(servicesDir)}: no such folder`, {

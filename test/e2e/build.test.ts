@@ -336,7 +336,9 @@ describe('aieffect build: names that are not Docker names', () => {
     mkdirSync(dir);
     const res = await runCli(['build', 'empty'], { cwd: tmp.dir });
     expect(res.code).toBe(1);
-    expect(res.stderr.split('\n')[0]).toBe('error empty/docker-compose.yml: file not found');
+    expect(res.stderr.split('\n')[0]).toBe(
+      'error empty: no compose file (compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml)',
+    );
     expect(listFiles(dir)).toEqual([]);
   });
 

@@ -418,7 +418,7 @@ describe('aieffect export', () => {
     mkdirSync(join(dir, 'services', 'shared_lib'));
     const r = await runCli(['export', 'energy_pipeline', 'out', '--pipeline-id', 'p'], { cwd: root, env: PINNED });
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe('skipped services/shared_lib: no docker-compose.yml service is built from it\n');
+    expect(r.stderr).toBe('skipped services/shared_lib: no compose service is built from it\n');
     expect(r.stdout.split('\n')[0]).toBe('wrote out: pipeline "energy-pipeline", 3 nodes, 2 connections');
   });
 

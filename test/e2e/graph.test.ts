@@ -135,7 +135,7 @@ describe('aieffect graph', () => {
         prepare: (root) => mkdirSync(join(root, 'empty')),
         exit: 1,
         stderr:
-          'error empty: neither an export package (no blueprint.json) nor a use case (no docker-compose.yml or connections.json)\n  hint: give a use case folder or an export package, e.g. examples/file_based_energy_pipeline\n',
+          'error empty: neither an export package (no blueprint.json) nor a use case (no compose file or connections.json)\n  hint: give a use case folder or an export package, e.g. examples/file_based_energy_pipeline\n',
       },
       {
         name: 'an output extension that names no format',

@@ -23,6 +23,8 @@ describe('planBuild', () => {
     expect(plan).toEqual({
       useCaseDir: fixture,
       composePath: join(fixture, 'docker-compose.yml'),
+      composeFile: 'docker-compose.yml',
+      composeFileGiven: false,
       project: 'mini_pipeline',
       images: miniPipelineImages,
       skipped: ['cache'],
@@ -59,6 +61,7 @@ describe('renderBuildScript', () => {
     const script = renderBuildScript({
       project: '$(id)',
       images: hostile.map((name) => ({ service: name, built: name, tagged: `${name}:latest` })),
+      composeFile: 'my $(compose).yaml',
     });
     const path = join(tmp.dir, 'build_and_tag.sh');
     writeFileSync(path, script);
@@ -71,7 +74,7 @@ describe('renderBuildScript', () => {
     expect(stub.calls().map((c) => c.args)).toEqual([
       ['info'],
       ['compose', 'version'],
-      ['compose', '--project-name', '$(id)', '--file', 'docker-compose.yml', 'build', ...hostile],
+      ['compose', '--project-name', '$(id)', '--file', 'my $(compose).yaml', 'build', ...hostile],
       ...hostile.map((name) => ['tag', name, `${name}:latest`]),
     ]);
   });

@@ -27,7 +27,7 @@ docker compose version >/dev/null 2>&1 ||
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 printf 'Building %d images for %s...\n' "${#services[@]}" "$project"
-docker compose --project-name "$project" --file docker-compose.yml build "${services[@]}"
+docker compose --project-name "$project" --file 'docker-compose.yml' build "${services[@]}"
 
 printf '\nTagging images with :latest...\n'
 for i in "${!services[@]}"; do
