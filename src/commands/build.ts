@@ -2,7 +2,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { renderNextSteps } from '../ui/next-steps.js';
-import { buildNextSteps, planBuild, writeBuildScript } from '../deploy/build-script.js';
+import { buildArgWords, buildNextSteps, planBuild, writeBuildScript } from '../deploy/build-script.js';
 import { dockerPreflight, runScript } from '../deploy/docker.js';
 import { displayPath } from '../util/paths.js';
 import { oneFile, writerJson, type WriterJson } from '../cli/json-output.js';
@@ -11,17 +11,18 @@ import { composeFileFlag, composeFileNote } from '../cli/compose-file-flag.js';
 export interface BuildJson extends WriterJson {
   use_case_dir: string;
   project: string;
-  images: { service: string; built: string; tagged: string }[];
+  images: { service: string; image: string | null; tagged: string }[];
   skipped_services: string[];
   ran: boolean;
 }
 
 export default class Build extends BaseCommand {
   static override summary = 'Write build_and_tag.sh: builds every service image of a use case and tags it for export.';
-  static override description = `Reads <use_case_dir>/docker-compose.yml and writes <use_case_dir>/build_and_tag.sh, which runs \`docker compose build\` for every service with a build section and tags each image as <use_case>-<service>:latest, the name \`aieffect export\` puts into blueprint.json. Service and image names are checked against Docker's rules first. With --run the script is executed right away (Docker needed).`;
+  static override description = `Reads <use_case_dir>/docker-compose.yml and writes <use_case_dir>/build_and_tag.sh, which runs \`docker compose build\` (or docker-compose v1) for every service with a build section and tags each image as <use_case>-<service>:latest, the name \`aieffect export\` puts into blueprint.json. Service and image names are checked against Docker's rules first. With --run the script is executed right away (Docker needed); --build-arg values go to every image's build.`;
   static override examples = [
     '<%= config.bin %> build examples/file_based_energy_pipeline',
     '<%= config.bin %> build examples/file_based_energy_pipeline --run',
+    '<%= config.bin %> build examples/file_based_energy_pipeline --run --build-arg NODE_IMAGE=mirror.example.com/node:22-bookworm-slim',
   ];
   static override args = {
     use_case_dir: Args.string({ description: 'use case folder holding docker-compose.yml', required: true }),
@@ -29,10 +30,16 @@ export default class Build extends BaseCommand {
   static override flags = {
     run: Flags.boolean({ description: 'execute the script after writing it, streaming its output' }),
     file: composeFileFlag,
+    'build-arg': Flags.string({
+      description: 'NAME=VALUE for every image build (e.g. NODE_IMAGE=...), passed to the script; repeatable',
+      multiple: true,
+      default: [],
+    }),
   };
 
   async run(): Promise<BuildJson> {
     const { args, flags } = await this.parse(Build);
+    const buildArgs = buildArgWords(flags['build-arg']);
     const plan = planBuild(args.use_case_dir, { composeFile: flags.file });
     const script = displayPath(plan.scriptPath);
     const notes = [
@@ -49,9 +56,9 @@ export default class Build extends BaseCommand {
         fallback: `run ${script} later on a machine with Docker`,
       });
       this.note(`running ${script}`);
-      await runScript(plan.scriptPath, plan.useCaseDir);
+      await runScript(plan.scriptPath, plan.useCaseDir, buildArgs);
     }
-    const next = buildNextSteps(plan, flags.run);
+    const next = buildNextSteps(plan, flags.run, buildArgs);
     this.log(renderNextSteps(next));
     return writerJson(
       { ...oneFile(plan.scriptPath), notes, next },

@@ -1,5 +1,5 @@
 // `aieffect build`: from a use case's docker-compose.yml to build_and_tag.sh, the script that builds every service
-// image with `docker compose build` and tags it with the name `aieffect export` writes into blueprint.json
+// image with Docker Compose (`docker compose build`, or `docker-compose build` with v1) and tags it with the name `aieffect export` writes into blueprint.json
 // (<use_case>-<service>:latest). Names are checked against Docker's rules here, before any file is written, and the
 // script is filled from templates/build_and_tag.sh.tmpl with every value shell-quoted.
 import { basename, join, relative, resolve, sep } from 'node:path';
@@ -17,8 +17,11 @@ export const BUILD_SCRIPT_TEMPLATE = 'build_and_tag.sh.tmpl';
 export interface BuildImage {
   /** The compose service name. */
   service: string;
-  /** The image `docker compose build` produces: the service's `image:`, else <project>-<service>. */
-  built: string;
+  /**
+   * The service's own `image:`, which Compose tags the build with; null: Compose's default name, <project>-<service>
+   * with the plugin, <project>_<service> with docker-compose v1 (the script picks the one its front end uses).
+   */
+  image: string | null;
   /** The name the script tags it with, the one `aieffect export` expects: <project>-<service>:latest. */
   tagged: string;
 }
@@ -99,7 +102,7 @@ export function planBuild(useCaseDir: string, options: { composeFile?: string } 
         );
       }
     }
-    images.push({ service: service.name, built: service.image ?? `${project}-${service.name}`, tagged });
+    images.push({ service: service.name, image: service.image ?? null, tagged });
   }
   if (images.length === 0) {
     throw new UserError(
@@ -131,7 +134,7 @@ export function renderBuildScript(
   return renderShellTemplate(template, {
     project: plan.project,
     services: plan.images.map((image) => image.service),
-    built_images: plan.images.map((image) => image.built),
+    images: plan.images.map((image) => image.image ?? ''),
     tagged_images: plan.images.map((image) => image.tagged),
     compose_file: plan.composeFile,
   });
@@ -143,17 +146,40 @@ export function writeBuildScript(plan: BuildPlan): string {
   return plan.scriptPath;
 }
 
-/** What the user does next, as commands to type: run the script (unless it ran), then export the use case. */
+/**
+ * Checks `--build-arg` values: `NAME=VALUE`, or a bare `NAME` (Docker then takes the value from the environment).
+ * Returns them as the arguments the script passes on: `--build-arg`, value, ... Thrown: UserError INVALID_BUILD_ARG
+ * (exit 2).
+ */
+export function buildArgWords(values: readonly string[]): string[] {
+  return values.flatMap((value) => {
+    const name = value.split('=', 1)[0]!;
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new UserError('INVALID_BUILD_ARG', `--build-arg ${JSON.stringify(value)}: expected NAME=VALUE`, {
+        exit: 2,
+        hint: 'e.g. --build-arg NODE_IMAGE=mirror.example.com/node:22-bookworm-slim (NAME: letters, digits, "_")',
+      });
+    }
+    return ['--build-arg', value];
+  });
+}
+
+/**
+ * What the user does next, as commands to type: run the script with the build arguments (unless it ran), then export
+ * the use case.
+ */
 export function buildNextSteps(
   plan: Pick<BuildPlan, 'useCaseDir' | 'scriptPath'> & Partial<Pick<BuildPlan, 'composePath' | 'composeFileGiven'>>,
   ran: boolean,
+  buildArgs: readonly string[] = [],
 ): string[] {
   const file = plan.composeFileGiven && plan.composePath ? ` -f ${shellWord(displayPath(plan.composePath))}` : '';
   const dir = shellWord(displayPath(plan.useCaseDir));
   const script = displayPath(plan.scriptPath);
   // A bare file name would be looked up on PATH: run it as ./build_and_tag.sh.
   const runnable = script.includes('/') ? script : `./${script}`;
-  const steps = ran ? [] : [`${shellWord(runnable)}    # or: aieffect build ${dir} --run${file}`];
+  const args = buildArgs.map((word) => ` ${shellWord(word)}`).join('');
+  const steps = ran ? [] : [`${shellWord(runnable)}${args}    # or: aieffect build ${dir} --run${file}${args}`];
   steps.push(`aieffect export ${dir} <output_dir>${file}`);
   return steps;
 }

@@ -1,5 +1,5 @@
-// The few places aieffect talks to Docker itself: checking that the CLI and an engine are there before running a
-// build, running build_and_tag.sh with its output streamed, and asking the engine which images define a HEALTHCHECK.
+// The few places aieffect talks to Docker itself: checking that the CLI, an engine and a Compose front end are there
+// before running a build, running build_and_tag.sh with its output streamed, and asking the engine which images define a HEALTHCHECK.
 // Everything goes through the `docker` found on PATH, so tests put a recording stub there.
 import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
@@ -53,8 +53,20 @@ function firstLine(text: string): string {
 }
 
 /**
- * Checks that the Docker CLI is on PATH, that it reaches an engine, and (with `compose`) that the Compose plugin is
- * installed. `purpose` says what needs Docker, for the messages. Returns the docker executable's path.
+ * The Docker Compose front end to use: the `docker compose` plugin when it runs, else docker-compose v1 when that
+ * runs (Debian's docker-compose package, say), else undefined. Either is given as the command words to start it.
+ */
+export async function composeFrontEnd(docker: string): Promise<string[] | undefined> {
+  if ((await capture(docker, ['compose', 'version'])).code === 0) return [docker, 'compose'];
+  const v1 = findExecutable('docker-compose');
+  if (v1 && (await capture(v1, ['version'])).code === 0) return [v1];
+  return undefined;
+}
+
+/**
+ * Checks that the Docker CLI is on PATH, that it reaches an engine, and (with `compose`) that a Compose front end is
+ * installed (the plugin or docker-compose v1). `purpose` says what needs Docker, for the messages. Returns the docker
+ * executable's path.
  * Thrown: UserError DOCKER_NOT_FOUND, DOCKER_ENGINE_UNREACHABLE or DOCKER_COMPOSE_MISSING.
  */
 export async function dockerPreflight(
@@ -76,29 +88,26 @@ export async function dockerPreflight(
       details: { docker },
     });
   }
-  if (options.compose) {
-    const version = await capture(docker, ['compose', 'version']);
-    if (version.code !== 0) {
-      throw new UserError(
-        'DOCKER_COMPOSE_MISSING',
-        `the Docker Compose plugin is missing: \`docker compose\` does not run`,
-        {
-          hint: `install it (https://docs.docker.com/compose/install/), or ${options.fallback}`,
-          details: { docker },
-        },
-      );
-    }
+  if (options.compose && (await composeFrontEnd(docker)) === undefined) {
+    throw new UserError(
+      'DOCKER_COMPOSE_MISSING',
+      'Docker Compose is missing: neither `docker compose` (the plugin) nor `docker-compose` runs',
+      {
+        hint: `install the Compose plugin (https://docs.docker.com/compose/install/), or ${options.fallback}`,
+        details: { docker },
+      },
+    );
   }
   return docker;
 }
 
 /**
- * Runs a shell script with bash in `cwd`, its stdout and stderr both streamed to our stderr (stdout is kept for the
- * command's result). Thrown: UserError SCRIPT_FAILED when it exits non-zero or is killed.
+ * Runs a shell script with bash in `cwd` with `args`, its stdout and stderr both streamed to our stderr (stdout is
+ * kept for the command's result). Thrown: UserError SCRIPT_FAILED when it exits non-zero or is killed.
  */
-export function runScript(scriptPath: string, cwd: string): Promise<void> {
+export function runScript(scriptPath: string, cwd: string, args: readonly string[] = []): Promise<void> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('bash', [scriptPath], { cwd, stdio: ['ignore', process.stderr, process.stderr] });
+    const child = spawn('bash', [scriptPath, ...args], { cwd, stdio: ['ignore', process.stderr, process.stderr] });
     child.on('error', (err) =>
       reject(
         new UserError('SCRIPT_FAILED', `${displayPath(scriptPath)}: cannot start bash (${err.message})`, {

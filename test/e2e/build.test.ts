@@ -1,7 +1,7 @@
 // e2e: `aieffect build` run as a process. The script is compared with its golden file, checked by bash -n and
 // shellcheck, and executed against a recording stub `docker` to assert the exact commands it would send to Docker.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findExecutable } from '../../src/deploy/docker.js';
@@ -104,7 +104,7 @@ describe('aieffect build: the script', () => {
     ]);
     expect(res.stdout).toBe(
       [
-        'Building 2 images for mini_pipeline...',
+        `Building 2 images for mini_pipeline with docker compose...`,
         'stub: docker compose --project-name mini_pipeline --file docker-compose.yml build data-generator report-generator',
         '',
         'Tagging images with :latest...',
@@ -157,7 +157,9 @@ describe('aieffect build --run', () => {
     expect(res.stdout).toBe(
       [...miniPipelineWrote, 'next:', '  aieffect export mini_pipeline <output_dir>', ''].join('\n'),
     );
-    expect(res.stderr).toContain('running mini_pipeline/build_and_tag.sh\nBuilding 2 images for mini_pipeline...\n');
+    expect(res.stderr).toContain(
+      `running mini_pipeline/build_and_tag.sh\nBuilding 2 images for mini_pipeline with docker compose...\n`,
+    );
     expect(res.stderr).toContain('Built and tagged:\n  - mini_pipeline-data-generator:latest\n');
     // The CLI's own preflight (info, compose version), then the script's checks and its build and tags.
     expect(stub.calls().map((c) => c.args[0] + (c.args[0] === 'compose' ? ` ${c.args.at(-1)}` : ''))).toEqual([
@@ -237,14 +239,117 @@ describe('aieffect build --run', () => {
     },
   );
 
-  it('without the Compose plugin: a clear error, exit 1', async () => {
-    const stub = createDockerStub(join(tmp.dir, 'stub'), { noCompose: true });
+  it('without any Compose front end: a clear error, exit 1, nothing built', async () => {
+    const stub = createDockerStub(join(tmp.dir, 'stub'), { compose: 'none' });
     const res = await runCli(['build', 'mini_pipeline', '--run'], { cwd: tmp.dir, env: { PATH: stub.path } });
     expect(res.code).toBe(1);
-    expect(res.stderr.split('\n').slice(0, 2)).toEqual([
-      SKIP_NOTE,
-      'error the Docker Compose plugin is missing: `docker compose` does not run',
+    expect(res.stderr).toBe(
+      [
+        SKIP_NOTE,
+        'error Docker Compose is missing: neither `docker compose` (the plugin) nor `docker-compose` runs',
+        '  hint: install the Compose plugin (https://docs.docker.com/compose/install/), or run mini_pipeline/build_and_tag.sh later on a machine with Docker',
+        '',
+      ].join('\n'),
+    );
+    expect(stub.calls().map((c) => c.args.slice(0, 2))).toEqual([
+      ['info', '--format'],
+      ['compose', 'version'],
+      ['docker-compose', 'version'],
     ]);
+  });
+
+  it('with docker-compose v1 only: builds with it and tags its <project>_<service> images', async () => {
+    const stub = createDockerStub(join(tmp.dir, 'stub'), { compose: 'v1' });
+    const res = await runCli(['build', 'mini_pipeline', '--run'], { cwd: tmp.dir, env: { PATH: stub.path } });
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain(`Building 2 images for mini_pipeline with docker-compose...\n`);
+    expect(stub.calls().filter((c) => c.args.includes('build') || c.args[0] === 'tag')).toEqual([
+      {
+        cwd: useCase,
+        args: [
+          'docker-compose',
+          '--project-name',
+          'mini_pipeline',
+          '--file',
+          'docker-compose.yml',
+          'build',
+          'data-generator',
+          'report-generator',
+        ],
+      },
+      { cwd: useCase, args: ['tag', 'mini_pipeline_data-generator', 'mini_pipeline-data-generator:latest'] },
+      {
+        cwd: useCase,
+        args: ['tag', 'registry.example.com/energy/report-generator:2.1', 'mini_pipeline-report-generator:latest'],
+      },
+    ]);
+  });
+
+  it('--build-arg NAME=VALUE reaches every build, in order, with the plugin and with v1', async () => {
+    for (const compose of ['plugin', 'v1'] as const) {
+      const stub = createDockerStub(join(tmp.dir, `stub-${compose}`), { compose });
+      const res = await runCli(
+        [
+          'build',
+          'mini_pipeline',
+          '--run',
+          '--build-arg',
+          'NODE_IMAGE=mirror.example.com/node:22',
+          '--build-arg',
+          'X=a b',
+        ],
+        { cwd: tmp.dir, env: { PATH: stub.path } },
+      );
+      expect(res.code).toBe(0);
+      const build = stub.calls().find((c) => c.args.includes('build'))!;
+      expect(build.args.slice(build.args.indexOf('build'))).toEqual([
+        'build',
+        '--build-arg',
+        'NODE_IMAGE=mirror.example.com/node:22',
+        '--build-arg',
+        'X=a b',
+        'data-generator',
+        'report-generator',
+      ]);
+    }
+  });
+
+  it('--build-arg without --run: the next step runs the script with it', async () => {
+    const res = await runCli(['build', 'mini_pipeline', '--build-arg', 'NODE_IMAGE=m.example.com/node:22'], {
+      cwd: tmp.dir,
+    });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain(
+      'next:\n  mini_pipeline/build_and_tag.sh --build-arg NODE_IMAGE=m.example.com/node:22    # or: aieffect build mini_pipeline --run --build-arg NODE_IMAGE=m.example.com/node:22\n',
+    );
+  });
+
+  it('a --build-arg that is not NAME=VALUE: usage error, exit 2, nothing written', async () => {
+    const res = await runCli(['build', 'mini_pipeline', '--build-arg', '=oops'], { cwd: tmp.dir });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toBe(
+      [
+        'error --build-arg "=oops": expected NAME=VALUE',
+        '  hint: e.g. --build-arg NODE_IMAGE=mirror.example.com/node:22-bookworm-slim (NAME: letters, digits, "_")',
+        '',
+      ].join('\n'),
+    );
+    expect(existsSync(join(useCase, 'build_and_tag.sh'))).toBe(false);
+  });
+
+  it('the script itself refuses an unknown argument (exit 2) and a --build-arg without value', async () => {
+    expect((await runCli(['build', useCase])).code).toBe(0);
+    const stub = createDockerStub(join(tmp.dir, 'stub'));
+    const script = join(useCase, 'build_and_tag.sh');
+    const unknown = run('bash', [script, '--pull'], { PATH: stub.path });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toBe(
+      `build_and_tag.sh: unknown argument '--pull' (usage: ${script} [--build-arg NAME=VALUE ...])\n`,
+    );
+    const missing = run('bash', [script, '--build-arg'], { PATH: stub.path });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toBe('build_and_tag.sh: --build-arg needs a value: --build-arg NAME=VALUE\n');
+    expect(stub.calls()).toEqual([]);
   });
 
   it('a failing build: exit 1 naming the script and its exit code', async () => {

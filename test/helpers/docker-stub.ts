@@ -1,6 +1,7 @@
-// A recording stand-in for the `docker` CLI, for tests on machines without a Docker engine: a small bash script put
-// first on PATH that appends each invocation (working directory and argv) to a log and answers the few queries
-// aieffect and build_and_tag.sh make. Tests then assert the exact commands that would have reached Docker.
+// A recording stand-in for the `docker` CLI (and `docker-compose` v1), for tests that need no Docker engine: small bash
+// scripts put first on PATH that append each invocation (working directory and argv) to a log and answer the few
+// queries aieffect and build_and_tag.sh make. Tests then assert the exact commands that would have reached Docker.
+// A docker-compose stub is always there, so a real docker-compose later on PATH is never reached.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { shellQuote } from '../../src/deploy/shell-template.js';
@@ -8,13 +9,16 @@ import { shellQuote } from '../../src/deploy/shell-template.js';
 export interface DockerStubOptions {
   /** `docker info` fails as it does when no engine is running. */
   noEngine?: boolean;
-  /** `docker compose version` fails as it does without the Compose plugin. */
-  noCompose?: boolean;
+  /**
+   * Which Compose front end works: the `docker compose` plugin (default), only docker-compose v1, or none (both
+   * `docker compose version` and `docker-compose version` fail).
+   */
+  compose?: 'plugin' | 'v1' | 'none';
   /** Images for which `docker image inspect` reports a HEALTHCHECK. */
   healthyImages?: string[];
   /** Images `docker image inspect` does not find locally. */
   missingImages?: string[];
-  /** Exit code of `docker compose ... build` (0 by default). */
+  /** Exit code of `docker compose ... build` or `docker-compose ... build` (0 by default). */
   buildExitCode?: number;
 }
 
@@ -38,11 +42,15 @@ function bashWords(words: string[] = []): string {
   return words.map(shellQuote).join(' ');
 }
 
-/** Writes the stub into `<dir>/bin/docker`, logging to `<dir>/docker-calls.log`. */
+/**
+ * Writes the stubs into `<dir>/bin/docker` and `<dir>/bin/docker-compose`, logging to `<dir>/docker-calls.log`; a
+ * docker-compose call is logged with "docker-compose" as its first argument.
+ */
 export function createDockerStub(dir: string, options: DockerStubOptions = {}): DockerStub {
   const binDir = join(dir, 'bin');
   const log = join(dir, 'docker-calls.log');
   mkdirSync(binDir, { recursive: true });
+  const compose = options.compose ?? 'plugin';
   const script = `#!/usr/bin/env bash
 { printf '%s' "$PWD"; for a in "$@"; do printf '\\x1f%s' "$a"; done; printf '\\n'; } >> ${bashWords([log])}
 healthy=(${bashWords(options.healthyImages)})
@@ -53,7 +61,7 @@ case "$1" in
     ;;
   compose)
     if [ "$2" = version ]; then
-      ${options.noCompose ? `echo "docker: unknown command: docker compose" >&2; exit 1` : 'echo "Docker Compose version v2.40.3"'}
+      ${compose === 'plugin' ? 'echo "Docker Compose version v2.40.3"' : `echo "docker: unknown command: docker compose" >&2; exit 1`}
     else
       echo "stub: docker $*"
       exit ${options.buildExitCode ?? 0}
@@ -68,8 +76,21 @@ case "$1" in
 esac
 exit 0
 `;
+  const v1 = `#!/usr/bin/env bash
+{ printf '%s\\x1fdocker-compose' "$PWD"; for a in "$@"; do printf '\\x1f%s' "$a"; done; printf '\\n'; } >> ${bashWords([log])}
+${
+  compose === 'v1'
+    ? `[ "$1" = version ] && { echo 'docker-compose version 1.29.2, build unknown'; exit 0; }
+echo "stub: docker-compose $*"
+exit ${options.buildExitCode ?? 0}`
+    : `echo "docker-compose: command not found" >&2
+exit 127`
+}
+`;
   writeFileSync(join(binDir, 'docker'), script);
   chmodSync(join(binDir, 'docker'), 0o755);
+  writeFileSync(join(binDir, 'docker-compose'), v1);
+  chmodSync(join(binDir, 'docker-compose'), 0o755);
   return {
     binDir,
     path: `${binDir}${delimiter}${process.env.PATH ?? ''}`,

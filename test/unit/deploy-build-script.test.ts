@@ -60,7 +60,7 @@ describe('renderBuildScript', () => {
     const hostile = ['a;rm -rf ~', `$(touch ${canary})`, `\`touch ${canary}\``, "x'; touch pwned; '"];
     const script = renderBuildScript({
       project: '$(id)',
-      images: hostile.map((name) => ({ service: name, built: name, tagged: `${name}:latest` })),
+      images: hostile.map((name) => ({ service: name, image: name, tagged: `${name}:latest` })),
       composeFile: 'my $(compose).yaml',
     });
     const path = join(tmp.dir, 'build_and_tag.sh');
