@@ -1,6 +1,8 @@
 // `aieffect compose`: from an export package (blueprint.json + dockerinfo.json, ours or the platform's) to a
 // docker-compose.yml that runs one container per blueprint node on one bridge network, optionally with the
-// orchestrator container that runs the pipeline once. The file is built as data and written by js-yaml, services
+// orchestrator container that runs the pipeline once and writes its result document into the shared data folder.
+// Nothing in the file has a fixed name outside its Compose project (no container_name, no network `name:`), so two
+// deployments, or one deployment under two project names (-p), run side by side on one host. The file is built as data and written by js-yaml, services
 // sorted by name, so the same package always gives the same bytes. Every check runs before anything is written.
 //
 // Readiness: the orchestrator depends on every service with `condition: service_started`, except where the service's
@@ -8,7 +10,7 @@
 // `service_healthy` on an image without a HEALTHCHECK makes `docker compose up` fail outright, and platform images
 // rarely have one; the orchestrator waits for every service to be reachable itself (`--wait-timeout`), so
 // `service_started` is never a race, only a slightly earlier start.
-import { existsSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import yaml from 'js-yaml';
 import { UserError } from '../errors.js';
@@ -27,8 +29,15 @@ export const ORCHESTRATOR_SERVICE = 'orchestrator';
 export const ORCHESTRATOR_DOCKERFILE = 'Dockerfile.orchestrator';
 /** Where the orchestrator container sees the export package (its image's default argument). */
 export const EXPORT_MOUNT = '/export';
-/** Where each service sees the shared ./data folder. */
+/** Where each service (and the orchestrator) sees the shared ./data folder. */
 export const DATA_MOUNT = '/app/data';
+/** The orchestrator's result document (--output), in the shared data folder. */
+export const RESULT_FILE = 'run-result.json';
+/**
+ * What Dockerfile.orchestrator copies besides itself: an --orchestrator-path must hold these (a clone after
+ * `npm ci`, or an installed package).
+ */
+const ORCHESTRATOR_CONTEXT = ['package.json', 'oclif.manifest.json', 'bin/run.js', 'dist'];
 const MAX_PORT = 65535;
 
 const HEADER =
@@ -148,7 +157,18 @@ function checkOptions(
         `--orchestrator-path ${source.path}: no ${ORCHESTRATOR_DOCKERFILE} there`,
         {
           file: displayPath(dockerfile),
-          hint: `give the folder holding ${ORCHESTRATOR_DOCKERFILE} (the aieffect repository), or use --orchestrator-image`,
+          hint: `give the folder holding ${ORCHESTRATOR_DOCKERFILE} (the aieffect repository, or the installed package: "$(npm root -g)/aieffect"), or use --orchestrator-image`,
+        },
+      );
+    }
+    const missing = ORCHESTRATOR_CONTEXT.filter((name) => !existsSync(join(resolve(source.path), name)));
+    if (missing.length > 0) {
+      throw new UserError(
+        'ORCHESTRATOR_NOT_BUILT',
+        `--orchestrator-path ${source.path}: no ${missing.join(', ')} there; ${ORCHESTRATOR_DOCKERFILE} builds the image from the compiled CLI`,
+        {
+          file: displayPath(resolve(source.path)),
+          hint: `run \`npm run build\` in ${source.path} (\`npm ci\` does it), or give an installed copy: --orchestrator-path "$(npm root -g)/aieffect"`,
         },
       );
     }
@@ -328,7 +348,7 @@ export function planCompose(pkg: ExportPackage, options: ComposeOptions = {}): C
 
   let orchestrator: PlannedOrchestrator | undefined;
   if (options.orchestrator) {
-    const command = [EXPORT_MOUNT];
+    const command = [EXPORT_MOUNT, '--output', `${DATA_MOUNT}/${RESULT_FILE}`];
     for (const s of services) if (s.override) command.push('--address', `${s.name}=${s.override}`);
     orchestrator =
       'path' in options.orchestrator
@@ -366,7 +386,6 @@ export function composeDocument(plan: ComposePlan): Record<string, unknown> {
   for (const s of plan.services) {
     services[s.name] = {
       image: s.image,
-      container_name: s.name,
       environment: { GRPC_PORT: String(s.port), SERVICE_NAME: s.name },
       ports: [`${s.published}:${s.port}`, ...(s.webUi ? [`${s.webUi.published}:${s.webUi.port}`] : [])],
       volumes: [`${composeRelativePath(outDir, plan.dataDir)}:${DATA_MOUNT}`],
@@ -382,19 +401,21 @@ export function composeDocument(plan: ComposePlan): Record<string, unknown> {
       ...(o.build !== undefined
         ? { build: { context: o.build, dockerfile: ORCHESTRATOR_DOCKERFILE } }
         : { image: o.image }),
-      container_name: ORCHESTRATOR_SERVICE,
       command: o.command,
-      volumes: [`${composeRelativePath(outDir, plan.exportDir)}:${EXPORT_MOUNT}:ro`],
+      volumes: [
+        `${composeRelativePath(outDir, plan.exportDir)}:${EXPORT_MOUNT}:ro`,
+        `${composeRelativePath(outDir, plan.dataDir)}:${DATA_MOUNT}`,
+      ],
       networks: [NETWORK],
       depends_on: dependsOn,
       // Runs the pipeline once; a restart would run it again.
       restart: 'no',
     };
   }
-  // The network keeps its own name instead of Compose's <project>_ai-effect-pipeline, so an orchestrator started by
-  // hand (`docker run --network ai-effect-pipeline`, as Dockerfile.orchestrator shows) joins it. Container names are
-  // fixed too, so two deployments on one host clash either way.
-  return { services, networks: { [NETWORK]: { name: NETWORK, driver: 'bridge' } } };
+  // Compose names the network <project>_ai-effect-pipeline and the containers after the project too: no clash between
+  // two deployments on one host. (A top-level `name:` would fix the project name, but docker-compose v1 rejects it,
+  // and one fixed name would make two copies of a package share their containers.)
+  return { services, networks: { [NETWORK]: { driver: 'bridge' } } };
 }
 
 /** The text of docker-compose.yml: a fixed header, then js-yaml's rendering of the document. */
@@ -404,11 +425,14 @@ export function renderCompose(plan: ComposePlan): string {
 
 /**
  * Creates the data folder beside the compose file, then writes the file atomically; when the file cannot be written,
- * the data folder (if this created it) goes again, so a failure leaves nothing behind.
+ * the data folder (if this created it) goes again, so a failure leaves nothing behind. A data folder it creates is
+ * writable for everyone: the containers run as unprivileged users of their own (uid 1000 in Node images, others
+ * elsewhere) and all of them write there. An existing folder is left as it is.
  */
 export function writeCompose(plan: ComposePlan): void {
   const created = makeDirs(plan.dataDir);
   try {
+    if (created !== undefined) chmodSync(plan.dataDir, 0o777);
     writeFileAtomic(plan.outputPath, renderCompose(plan));
   } catch (err) {
     removeCreated(created);
@@ -438,24 +462,26 @@ export function composeSummary(plan: ComposePlan): string[] {
 }
 
 /**
- * What the user does next, as commands to type from the current folder. With the orchestrator, `up --exit-code-from`
- * runs the pipeline and returns its exit status; without it, the services come up detached and
- * `aieffect orchestrate` runs from the host against their published ports.
+ * What the user does next, as commands to type from the current folder. With the orchestrator, `up` runs the
+ * pipeline and returns its exit status: naming the orchestrator service attaches to it alone, so a service that dies
+ * mid-run is reported by the orchestrator (node, status, partial results, exit 1) instead of Compose stopping
+ * everything at once. Without it, the services come up detached and `aieffect orchestrate` runs from the host against
+ * their published ports.
  */
 export function composeNextSteps(plan: ComposePlan): string[] {
   const compose = `docker compose -f ${shellWord(displayPath(plan.outputPath))}`;
   if (plan.orchestrator) {
     const build = plan.orchestrator.build !== undefined ? ' --build' : '';
     return [
-      `${compose} up${build} --exit-code-from ${ORCHESTRATOR_SERVICE}`,
-      `${compose} logs ${ORCHESTRATOR_SERVICE}`,
-      `${compose} down`,
+      `${compose} up${build} --abort-on-container-exit --exit-code-from ${ORCHESTRATOR_SERVICE} ${ORCHESTRATOR_SERVICE}`,
+      `${compose} logs`,
+      `${compose} down -v`,
     ];
   }
   const addresses = plan.services.map((s) => `--address ${s.name}=localhost:${s.published}`).join(' ');
   return [
     `${compose} up -d`,
     `aieffect orchestrate ${shellWord(displayPath(plan.exportDir))} ${addresses}`,
-    `${compose} down`,
+    `${compose} down -v`,
   ];
 }

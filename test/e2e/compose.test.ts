@@ -12,6 +12,7 @@ import { createDockerStub } from '../helpers/docker-stub.js';
 import { listFiles, repoRoot, runCli, sharedFixtures, tempDir } from '../helpers/cli.js';
 import type { ComposeJson } from '../../src/commands/compose.js';
 import { expectJsonContract } from '../helpers/json-contract.js';
+import { writeOrchestratorContext } from '../helpers/orchestrator-context.js';
 import { chain, writePackage } from '../fixtures/deploy/package.js';
 
 const graphene = join(sharedFixtures, 'graphene-sudoku');
@@ -22,8 +23,7 @@ beforeEach(() => {
   // tmp/export -> the Graphene sample, tmp/orchestrator/Dockerfile.orchestrator, output under tmp/deploy: relative
   // paths in the compose file are then the same on every machine.
   symlinkSync(graphene, join(tmp.dir, 'export'));
-  mkdirSync(join(tmp.dir, 'orchestrator'));
-  writeFileSync(join(tmp.dir, 'orchestrator', 'Dockerfile.orchestrator'), 'FROM scratch\n');
+  writeOrchestratorContext(join(tmp.dir, 'orchestrator'));
 });
 afterEach(() => tmp.cleanup());
 
@@ -85,7 +85,7 @@ describe('aieffect compose on the Graphene sample', () => {
         'next:',
         '  docker compose -f deploy/docker-compose.yml up -d',
         '  aieffect orchestrate export --address sudoku-aspsolver1=localhost:50051 --address sudoku-design-evaluator-stream1=localhost:50052 --address sudoku-gui-stream1=localhost:50053',
-        '  docker compose -f deploy/docker-compose.yml down',
+        '  docker compose -f deploy/docker-compose.yml down -v',
         '',
       ].join('\n'),
     );
@@ -100,7 +100,6 @@ describe('aieffect compose on the Graphene sample', () => {
     grapheneNodes.forEach((n, i) => {
       expect(doc.services[n.name]).toEqual({
         image: n.image,
-        container_name: n.name,
         environment: { GRPC_PORT: '8061', SERVICE_NAME: n.name },
         ports: [`${50051 + i}:8061`, `${50054 + i}:8062`],
         volumes: ['./data:/app/data'],
@@ -108,7 +107,8 @@ describe('aieffect compose on the Graphene sample', () => {
         restart: 'unless-stopped',
       });
     });
-    expect(doc.networks).toEqual({ 'ai-effect-pipeline': { name: 'ai-effect-pipeline', driver: 'bridge' } });
+    // No fixed names: Compose prefixes the network and the containers with the project name.
+    expect(doc.networks).toEqual({ 'ai-effect-pipeline': { driver: 'bridge' } });
 
     const normalized = composeAccepts(file);
     expect(normalized.services['sudoku-gui-stream1']!.ports).toEqual([
@@ -132,9 +132,9 @@ describe('aieffect compose on the Graphene sample', () => {
         graphenePortRule,
         'created deploy/data/ (mounted at /app/data in every service)',
         'next:',
-        '  docker compose -f deploy/docker-compose.yml up --build --exit-code-from orchestrator',
-        '  docker compose -f deploy/docker-compose.yml logs orchestrator',
-        '  docker compose -f deploy/docker-compose.yml down',
+        '  docker compose -f deploy/docker-compose.yml up --build --abort-on-container-exit --exit-code-from orchestrator orchestrator',
+        '  docker compose -f deploy/docker-compose.yml logs',
+        '  docker compose -f deploy/docker-compose.yml down -v',
         '',
       ].join('\n'),
     );
@@ -146,9 +146,13 @@ describe('aieffect compose on the Graphene sample', () => {
     expect(Object.keys(doc.services)).toEqual([...grapheneNodes.map((n) => n.name), 'orchestrator']);
     expect(doc.services.orchestrator).toEqual({
       build: { context: '../orchestrator', dockerfile: 'Dockerfile.orchestrator' },
-      container_name: 'orchestrator',
-      command: ['/export', ...grapheneNodes.flatMap((n) => ['--address', `${n.name}=${n.name}:8061`])],
-      volumes: ['../export:/export:ro'],
+      command: [
+        '/export',
+        '--output',
+        '/app/data/run-result.json',
+        ...grapheneNodes.flatMap((n) => ['--address', `${n.name}=${n.name}:8061`]),
+      ],
+      volumes: ['../export:/export:ro', './data:/app/data'],
       networks: ['ai-effect-pipeline'],
       depends_on: Object.fromEntries(grapheneNodes.map((n) => [n.name, { condition: 'service_started' }])),
       restart: 'no',
@@ -189,7 +193,9 @@ describe('aieffect compose on the Graphene sample', () => {
     expect(res.stdout.split('\n')[0]).toBe(
       'wrote deploy/x.yml: 3 services + orchestrator (ghcr.io/example/aieffect:0.1.0), published ports 50051-50053 (gRPC), 50054-50056 (web UI)',
     );
-    expect(res.stdout).toContain('  docker compose -f deploy/x.yml up --exit-code-from orchestrator\n');
+    expect(res.stdout).toContain(
+      '  docker compose -f deploy/x.yml up --abort-on-container-exit --exit-code-from orchestrator orchestrator\n',
+    );
     const file = join(tmp.dir, 'deploy', 'x.yml');
     const orchestrator = readCompose(file).services.orchestrator!;
     expect(orchestrator.image).toBe('ghcr.io/example/aieffect:0.1.0');
@@ -310,7 +316,6 @@ describe('aieffect compose on the export of the fixture use case (build -> expor
       const name = `${service.replace(/-/g, '_')}1`;
       expect(doc.services[name]).toEqual({
         image: tagged[i],
-        container_name: name,
         environment: { GRPC_PORT: '50051', SERVICE_NAME: name },
         ports: [`${50051 + i}:50051`],
         volumes: ['./data:/app/data'],
@@ -320,9 +325,8 @@ describe('aieffect compose on the export of the fixture use case (build -> expor
     });
     expect(doc.services.orchestrator).toEqual({
       build: { context: '../orchestrator', dockerfile: 'Dockerfile.orchestrator' },
-      container_name: 'orchestrator',
-      command: ['/export'],
-      volumes: ['../energy_export:/export:ro'],
+      command: ['/export', '--output', '/app/data/run-result.json'],
+      volumes: ['../energy_export:/export:ro', './data:/app/data'],
       networks: ['ai-effect-pipeline'],
       depends_on: {
         data_analyzer1: { condition: 'service_started' },
@@ -367,14 +371,14 @@ describe('aieffect compose on a generated 50-node package', () => {
     nodes.forEach((n, i) => {
       const s = doc.services[n.name]!;
       expect(s.image).toBe(n.image);
-      expect(s.container_name).toBe(n.name);
+      expect(s.container_name).toBeUndefined();
       expect(s.environment).toEqual({ GRPC_PORT: '50051', SERVICE_NAME: n.name });
       expect(s.ports).toEqual([`${50051 + i}:50051`]);
       expect(s.networks).toEqual({ 'ai-effect-pipeline': { aliases: [n.address] } });
     });
     // Every address is a usable alias, so the orchestrator reads them from dockerinfo.json unchanged.
-    expect(doc.services.orchestrator!.command).toEqual(['/export']);
-    expect(doc.services.orchestrator!.volumes).toEqual(['.:/export:ro']);
+    expect(doc.services.orchestrator!.command).toEqual(['/export', '--output', '/app/data/run-result.json']);
+    expect(doc.services.orchestrator!.volumes).toEqual(['.:/export:ro', './data:/app/data']);
     expect(Object.keys(doc.services.orchestrator!.depends_on as object)).toHaveLength(50);
 
     const normalized = composeAccepts(file);
@@ -504,9 +508,25 @@ describe('aieffect compose: errors, each with nothing written', () => {
       1,
       [
         'error --orchestrator-path not-the-repo: no Dockerfile.orchestrator there',
-        '  hint: give the folder holding Dockerfile.orchestrator (the aieffect repository), or use --orchestrator-image',
+        '  hint: give the folder holding Dockerfile.orchestrator (the aieffect repository, or the installed package: "$(npm root -g)/aieffect"), or use --orchestrator-image',
       ],
       'ORCHESTRATOR_DOCKERFILE_MISSING',
+    );
+  });
+
+  it('an orchestrator path with Dockerfile.orchestrator but not the compiled CLI (a clone before npm ci)', async () => {
+    writePackage(join(tmp.dir, 'p'), chain(2));
+    mkdirSync(join(tmp.dir, 'clone'));
+    writeFileSync(join(tmp.dir, 'clone', 'Dockerfile.orchestrator'), 'FROM scratch\n');
+    writeFileSync(join(tmp.dir, 'clone', 'package.json'), '{}\n');
+    await expectError(
+      ['p', '--orchestrator-path', 'clone'],
+      1,
+      [
+        'error --orchestrator-path clone: no oclif.manifest.json, bin/run.js, dist there; Dockerfile.orchestrator builds the image from the compiled CLI',
+        '  hint: run `npm run build` in clone (`npm ci` does it), or give an installed copy: --orchestrator-path "$(npm root -g)/aieffect"',
+      ],
+      'ORCHESTRATOR_NOT_BUILT',
     );
   });
 

@@ -15,16 +15,15 @@ import {
 import type { DockerInfoEntry, ExportPackage } from '../../src/platform/types.js';
 import { userError } from '../helpers/user-error.js';
 import { tempDir } from '../helpers/cli.js';
+import { writeOrchestratorContext } from '../helpers/orchestrator-context.js';
 
-// A folder holding a Dockerfile.orchestrator, as --orchestrator-path needs.
+// A folder holding Dockerfile.orchestrator and the compiled package, as --orchestrator-path needs.
 let orchestratorDir: string;
 let cleanup: () => void;
 beforeAll(() => {
   const tmp = tempDir();
   cleanup = tmp.cleanup;
-  orchestratorDir = join(tmp.dir, 'aieffect');
-  mkdirSync(orchestratorDir);
-  writeFileSync(join(orchestratorDir, 'Dockerfile.orchestrator'), 'FROM scratch\n');
+  orchestratorDir = writeOrchestratorContext(join(tmp.dir, 'aieffect'));
 });
 afterAll(() => cleanup());
 
@@ -69,7 +68,7 @@ describe('planCompose: addresses', () => {
       ['rep1', 'reporter', undefined],
       ['same', undefined, undefined],
     ]);
-    expect(plan.orchestrator).toEqual({ image: 'o:1', command: ['/export'] });
+    expect(plan.orchestrator).toEqual({ image: 'o:1', command: ['/export', '--output', '/app/data/run-result.json'] });
     expect(plan.notes).toEqual([]);
   });
 
@@ -91,6 +90,8 @@ describe('planCompose: addresses', () => {
     ]);
     expect(plan.orchestrator!.command).toEqual([
       '/export',
+      '--output',
+      '/app/data/run-result.json',
       '--address',
       'ana1=ana1:8002',
       '--address',
@@ -161,7 +162,7 @@ describe('planCompose: ports, paths, output', () => {
     expect(plan.orchestrator!.build).toBe(relative('/srv/deploy/pipe', orchestratorDir));
     expect(plan.orchestrator!.build).toMatch(/^\.\.\/\.\.\/\.\.\/.*\/aieffect$/);
     const doc = composeDocument(plan) as { services: Record<string, { volumes: string[] }> };
-    expect(doc.services.orchestrator!.volumes).toEqual(['../../exports/pipe:/export:ro']);
+    expect(doc.services.orchestrator!.volumes).toEqual(['../../exports/pipe:/export:ro', './data:/app/data']);
     expect(doc.services.a1!.volumes).toEqual(['./data:/app/data']);
   });
 
@@ -326,7 +327,7 @@ describe('health conditions and rendering', () => {
     expect(composeNextSteps(plan)).toEqual([
       'docker compose -f /tmp/deploy/other.yml up -d',
       `aieffect orchestrate ${dir} --address a1=localhost:50051 --address b1=localhost:50052`,
-      'docker compose -f /tmp/deploy/other.yml down',
+      'docker compose -f /tmp/deploy/other.yml down -v',
     ]);
   });
 });
