@@ -3,7 +3,7 @@
 // nothing behind (the temporary sibling and any folder created for the target are removed again) and is reported as
 // one UserError naming the target as the user gave it and the reason in words (src/util/fs-errors.ts): every writer
 // that goes through here gets that for free.
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileSystemError, isFileSystemError } from './fs-errors.js';
 import { displayPath, isInside } from './paths.js';
@@ -92,6 +92,9 @@ export async function writeDirAtomic(
   let tmp: string | undefined;
   try {
     tmp = mkdtempSync(join(parent, `${stem}.tmp-`));
+    // mkdtemp makes the folder private (0700); the target gets the mode a plain mkdir gives (0777 less the umask), or
+    // a container user other than its owner (the orchestrator's, mounting an export package) could not read it.
+    chmodSync(tmp, 0o777 & ~process.umask());
     await fill(tmp);
     if (existsSync(target)) {
       if (!replace) throw new Error(`writeDirAtomic: ${target} exists`);
