@@ -57,7 +57,9 @@ describe('--json: one contract for every command', () => {
     expect(compose.files).toEqual(['compose.yaml']);
     expectFilesWritten(compose);
     expect(compose.services.map((s) => s.container)).toEqual(exported.nodes.map((n) => n.container));
-    expect(compose.next[0]).toBe(`docker compose -f deploy/compose.yaml up --build --exit-code-from orchestrator`);
+    expect(compose.next[0]).toBe(
+      `docker compose -f deploy/compose.yaml up --build --abort-on-container-exit --exit-code-from orchestrator orchestrator`,
+    );
   });
 
   it('orchestrate --plan and version', async () => {
