@@ -261,6 +261,8 @@ describe('aieffect compose on the Graphene sample', () => {
     expect(doc.services['sudoku-gui-stream1']!.ports).toEqual(['50053:8061', '50056:8062']);
     expect(doc.services.orchestrator!.command).toEqual([
       '/export',
+      '--output',
+      '/app/data/run-result.json',
       '--address',
       'sudoku-aspsolver1=sudoku-aspsolver1:50051',
       '--address',

@@ -226,6 +226,8 @@ describe('planCompose: the port rule (ports.ts)', () => {
     expect(doc.services['model-a1']!.environment.GRPC_PORT).toBe('8061');
     expect(doc.services.orchestrator!.command).toEqual([
       '/export',
+      '--output',
+      '/app/data/run-result.json',
       '--address',
       'model-a1=model-a1:8061',
       '--address',
