@@ -62,7 +62,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 
 printf 'Building %d images for %s with %s...\n' "${#services[@]}" "$project" "${compose[*]}"
 # ${a[@]+...}: an empty array under `set -u` is an error in bash before 4.4 (macOS ships 3.2).
-"${compose[@]}" --project-name "$project" --file docker-compose.yml build ${build_args[@]+"${build_args[@]}"} \
+"${compose[@]}" --project-name "$project" --file 'docker-compose.yml' build ${build_args[@]+"${build_args[@]}"} \
   "${services[@]}"
 
 printf '\nTagging images with :latest...\n'
