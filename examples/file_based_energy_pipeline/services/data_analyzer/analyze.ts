@@ -1,6 +1,8 @@
 // The analysis: each reading's efficiency (active power over apparent power, P / (V * I)) and an anomaly flag for a
 // reading whose efficiency lies more than `threshold` standard deviations from the mean of the file. A metering
 // spike reports more power than voltage and current allow, so its efficiency stands far above the rest.
+// Three passes over the readings (efficiencies and their mean, the spread, the flags), each linear: a million
+// readings take about a second.
 import { round, type AnalyzedRecord, type EnergyRecord } from '../../lib/records.js';
 
 export interface Analysis {
@@ -16,20 +18,34 @@ export function efficiency(record: EnergyRecord): number {
 }
 
 export function analyze(input: EnergyRecord[], threshold: number): Analysis {
-  const efficiencies = input.map(efficiency);
-  const n = efficiencies.length;
-  const mean = n > 0 ? efficiencies.reduce((a, b) => a + b, 0) / n : 0;
-  const std = n > 0 ? Math.sqrt(efficiencies.reduce((a, e) => a + (e - mean) ** 2, 0) / n) : 0;
-  const records = input.map((record, i) => ({
-    ...record,
-    efficiency: efficiencies[i]!,
+  const n = input.length;
+  const efficiencies = new Float64Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    efficiencies[i] = efficiency(input[i]!);
+    sum += efficiencies[i]!;
+  }
+  const mean = n > 0 ? sum / n : 0;
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += (efficiencies[i]! - mean) ** 2;
+  const std = n > 0 ? Math.sqrt(squares / n) : 0;
+  const records: AnalyzedRecord[] = new Array<AnalyzedRecord>(n);
+  let normalSum = 0;
+  let normal = 0;
+  for (let i = 0; i < n; i++) {
+    const { timestamp, household_id, power_consumption, voltage, current } = input[i]!;
+    const e = efficiencies[i]!;
     // With no spread at all nothing stands out.
-    is_anomaly: std > 0 && Math.abs(efficiencies[i]! - mean) / std > threshold,
-  }));
-  const normal = records.filter((r) => !r.is_anomaly);
+    const is_anomaly = std > 0 && Math.abs(e - mean) / std > threshold;
+    records[i] = { timestamp, household_id, power_consumption, voltage, current, efficiency: e, is_anomaly };
+    if (!is_anomaly) {
+      normalSum += e;
+      normal++;
+    }
+  }
   return {
     records,
-    anomalyCount: n - normal.length,
-    averageEfficiency: normal.length > 0 ? round(normal.reduce((a, r) => a + r.efficiency, 0) / normal.length, 4) : 0,
+    anomalyCount: n - normal,
+    averageEfficiency: normal > 0 ? round(normalSum / normal, 4) : 0,
   };
 }

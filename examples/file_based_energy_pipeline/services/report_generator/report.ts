@@ -35,52 +35,81 @@ export interface Report {
 /** Each reading covers 15 minutes: energy = power * 0.25 h. */
 const INTERVAL_HOURS = 0.25;
 
-function mean(values: number[]): number {
-  return values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : 0;
+/** Running totals of a group of readings: one pass over the readings, whatever their number. */
+interface Totals {
+  records: number;
+  anomalies: number;
+  power: number;
+  /** Efficiency of the normal readings: anomalies are metering faults, which say nothing about the household. */
+  efficiency: number;
+  normal: number;
 }
 
-function stats(records: AnalyzedRecord[]) {
-  const power = records.map((r) => r.power_consumption);
+function totals(): Totals {
+  return { records: 0, anomalies: 0, power: 0, efficiency: 0, normal: 0 };
+}
+
+function add(t: Totals, r: AnalyzedRecord): void {
+  t.records++;
+  t.power += r.power_consumption;
+  if (r.is_anomaly) t.anomalies++;
+  else {
+    t.efficiency += r.efficiency;
+    t.normal++;
+  }
+}
+
+function stats(t: Totals) {
   return {
-    records: records.length,
-    anomalies: records.filter((r) => r.is_anomaly).length,
-    average_power_consumption: round(mean(power), 3),
-    // Anomalies are metering faults: their efficiency says nothing about the household.
-    average_efficiency: round(mean(records.filter((r) => !r.is_anomaly).map((r) => r.efficiency)), 4),
-    energy_kwh: round(power.reduce((a, b) => a + b, 0) * INTERVAL_HOURS, 3),
+    records: t.records,
+    anomalies: t.anomalies,
+    average_power_consumption: round(t.records > 0 ? t.power / t.records : 0, 3),
+    average_efficiency: round(t.normal > 0 ? t.efficiency / t.normal : 0, 4),
+    energy_kwh: round(t.power * INTERVAL_HOURS, 3),
   };
 }
 
+/** The report of the analyzed readings, in one pass over them (linear in their number). */
 export function buildReport(records: AnalyzedRecord[], source: string, threshold: number): Report {
-  const all = stats(records);
-  const byHousehold = new Map<string, AnalyzedRecord[]>();
-  for (const r of records) byHousehold.set(r.household_id, [...(byHousehold.get(r.household_id) ?? []), r]);
+  const all = totals();
+  const byHousehold = new Map<string, Totals>();
+  const anomalies: Report['anomalies'] = [];
+  let peak = 0;
+  let first = '';
+  let last = '';
+  for (const r of records) {
+    add(all, r);
+    let household = byHousehold.get(r.household_id);
+    if (!household) byHousehold.set(r.household_id, (household = totals()));
+    add(household, r);
+    if (r.power_consumption > peak) peak = r.power_consumption;
+    // ISO 8601 UTC timestamps order as text.
+    if (first === '' || r.timestamp < first) first = r.timestamp;
+    if (r.timestamp > last) last = r.timestamp;
+    if (r.is_anomaly) {
+      const { timestamp, household_id, power_consumption, efficiency } = r;
+      anomalies.push({ timestamp, household_id, power_consumption, efficiency });
+    }
+  }
   const households = [...byHousehold.keys()].sort().map((id) => ({ household_id: id, ...stats(byHousehold.get(id)!) }));
-  const times = records.map((r) => r.timestamp).sort();
+  const summary = stats(all);
   return {
     anomaly_threshold: threshold,
     source,
     summary: {
-      total_records: all.records,
-      anomaly_count: all.anomalies,
-      anomaly_rate: all.records > 0 ? round(all.anomalies / all.records, 4) : 0,
-      average_efficiency: all.average_efficiency,
-      average_power_consumption: all.average_power_consumption,
-      peak_power_consumption: records.reduce((a, r) => Math.max(a, r.power_consumption), 0),
-      total_energy_kwh: all.energy_kwh,
+      total_records: summary.records,
+      anomaly_count: summary.anomalies,
+      anomaly_rate: summary.records > 0 ? round(summary.anomalies / summary.records, 4) : 0,
+      average_efficiency: summary.average_efficiency,
+      average_power_consumption: summary.average_power_consumption,
+      peak_power_consumption: peak,
+      total_energy_kwh: summary.energy_kwh,
       household_count: households.length,
-      period_start: times[0] ?? '',
-      period_end: times[times.length - 1] ?? '',
+      period_start: first,
+      period_end: last,
     },
     households,
-    anomalies: records
-      .filter((r) => r.is_anomaly)
-      .map(({ timestamp, household_id, power_consumption, efficiency }) => ({
-        timestamp,
-        household_id,
-        power_consumption,
-        efficiency,
-      })),
+    anomalies,
   };
 }
 
