@@ -50,6 +50,30 @@ export default tseslint.config(
     },
   },
   {
+    // The report follows a run only through the engine's event types, like the UI.
+    files: ['src/report/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            noCommands,
+            { group: ['**/cli/**'], message: 'the report must not import the CLI layer.' },
+            {
+              group: ['**/engine/**', '!**/engine/events.js'],
+              message: 'the report knows the engine only by its event types (engine/events.js).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Scripts inlined into pages aieffect writes (the run report) run in a browser.
+    files: ['templates/**/*.js'],
+    languageOptions: { globals: { ...globals.browser }, sourceType: 'script' },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
