@@ -55,6 +55,14 @@ export const engineFlags = {
     helpValue: '<file>',
     summary: 'Also write the results and a per-node run summary to this file (JSON, written atomically).',
   }),
+  report: Flags.string({
+    helpValue: '<file.html>',
+    exclusive: ['plan'],
+    summary: 'Also write a report of the run: one self-contained HTML page with the pipeline graph and a timeline.',
+    description:
+      'Written atomically whatever ends the run (success, a failed node, services not ready, a signal). The page ' +
+      'needs no network: styles, graph (SVG) and script are inline.',
+  }),
   progress: Flags.boolean({
     allowNo: true,
     default: true,

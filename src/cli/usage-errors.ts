@@ -14,8 +14,8 @@ export interface CommandShape {
 
 /** Flattens oclif's multi-line parser messages to one line: `--flag: reason`, without "See more help". */
 function oneLine(message: string): string {
-  // "The following errors occurred:" lists one line per broken rule; the first names the problem well enough.
-  const listed = /^The following errors occurred:\s*\n\s*(.+)/.exec(message);
+  // "The following error(s) occurred:" lists one line per broken rule; the first names the problem well enough.
+  const listed = /^The following errors? occurred:\s*\n\s*(.+)/.exec(message);
   return (listed ? listed[1]! : message)
     .replace(/\s*See more help with --help\s*$/, '')
     .replace(/^Parsing (--[\w-]+)\s+/, '$1: ')

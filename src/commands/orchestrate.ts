@@ -25,6 +25,7 @@ import {
 } from '../cli/run-output.js';
 import { checkOutputFile } from '../cli/output-file.js';
 import { RunRecord } from '../cli/run-record.js';
+import { RunReport } from '../cli/run-report.js';
 import { renderPlan } from '../ui/plan.js';
 import { createProgress, progressMode } from '../ui/progress.js';
 
@@ -35,6 +36,7 @@ export default class Orchestrate extends BaseCommand {
     '<%= config.bin %> orchestrate out/energy --plan',
     `<%= config.bin %> orchestrate out/energy --address data-generator1=localhost:50051 --input '{"num_records": 100}'`,
     '<%= config.bin %> orchestrate /export --output /export/data/run-result.json --timeout 30s',
+    '<%= config.bin %> orchestrate /export --report /export/data/run-report.html',
   ];
   static override args = {
     export_dir: Args.string({
@@ -49,6 +51,10 @@ export default class Orchestrate extends BaseCommand {
     // From here on, whatever happens, --output gets a run result document; a path that cannot take one stops first.
     const output = flags.plan ? undefined : flags.output;
     if (output !== undefined) checkOutputFile('--output', output);
+    const report =
+      flags.report === undefined
+        ? undefined
+        : new RunReport(flags.report, [this.id ?? '', ...this.argv], this.config.version);
     const record = new RunRecord();
     const controller = new AbortController();
     let received: HandledSignal | undefined;
@@ -56,6 +62,7 @@ export default class Orchestrate extends BaseCommand {
       // A second signal does not wait for the calls to wind down: what is known so far is written at once.
       if (received) {
         if (output !== undefined) writeRunOutputLast(output, record.document('cancelled'));
+        report?.writeNow('cancelled');
         process.exit(SIGNAL_EXIT[name]);
       }
       received = name;
@@ -73,18 +80,23 @@ export default class Orchestrate extends BaseCommand {
         return plan;
       }
       record.plan(prepared.pipeline, prepared.graph.levels.flat());
+      report?.pipeline(prepared.graph, prepared.pipeline);
       const progress = createProgress(progressMode({ json: this.jsonEnabled(), progress: flags.progress }));
       // The tree's last frame is drawn before the results, and also when the run throws.
       result = await executeRun(prepared, runOptionsFromFlags(flags, controller.signal), (event) => {
         record.onEvent(event);
+        report?.onEvent(event);
         progress.onEvent(event);
       }).finally(() => progress.done());
       document = runResultDocument(result);
       record.finished(document);
     } catch (err) {
       // A usage error found late (an --input naming no start node) ran nothing: there is nothing to write.
-      if (output !== undefined && !(isUserError(err) && err.exit === 2)) {
-        writeRunOutputLast(output, record.document(received ? 'cancelled' : 'failed', received ? undefined : err));
+      if (!(isUserError(err) && err.exit === 2)) {
+        if (output !== undefined) {
+          writeRunOutputLast(output, record.document(received ? 'cancelled' : 'failed', received ? undefined : err));
+        }
+        await report?.writeLast(received ? 'cancelled' : 'failed', received ? undefined : err);
       }
       throw err;
     } finally {
@@ -96,6 +108,7 @@ export default class Orchestrate extends BaseCommand {
     if (received) {
       if (this.jsonEnabled()) this.logJson(document);
       if (output !== undefined) writeRunOutputLast(output, document);
+      await report?.writeLast('cancelled');
       this.note(`cancelled by ${received}: ${Object.keys(document.results).length} node(s) finished`);
       this.exit(SIGNAL_EXIT[received]);
     }
@@ -103,6 +116,7 @@ export default class Orchestrate extends BaseCommand {
     if (output !== undefined) writeRunOutput(output, document);
     // With --json the error object carries the partial results too (runFailure puts them in its details).
     const failure = runFailure(result);
+    await report?.write(result.summary.status, failure);
     if (failure) throw failure;
     return document;
   }

@@ -14,6 +14,7 @@ import {
 } from '../cli/run-output.js';
 import { checkOutputFile } from '../cli/output-file.js';
 import { RunRecord } from '../cli/run-record.js';
+import { RunReport } from '../cli/run-report.js';
 import { UserError, isUserError } from '../errors.js';
 import {
   DEFAULT_WAIT_TIMEOUT_MS,
@@ -44,6 +45,7 @@ export default class Run extends BaseCommand {
     '<%= config.bin %> run examples/file_based_energy_pipeline',
     `<%= config.bin %> run examples/file_based_energy_pipeline --input '{"num_records": 500, "report_format": "html"}'`,
     '<%= config.bin %> run examples/file_based_energy_pipeline --keep-running',
+    '<%= config.bin %> run examples/file_based_energy_pipeline --report run-report.html',
     '<%= config.bin %> run examples/file_based_energy_pipeline --address data_analyzer1=localhost:50051',
   ];
   static override args = {
@@ -88,6 +90,10 @@ export default class Run extends BaseCommand {
     const { args, flags } = await this.parse(Run);
     // From here on, whatever happens, --output gets a run result document; a path that cannot take one stops first.
     if (flags.output !== undefined) checkOutputFile('--output', flags.output);
+    const report =
+      flags.report === undefined
+        ? undefined
+        : new RunReport(flags.report, [this.id ?? '', ...this.argv], this.config.version);
     const record = new RunRecord();
     const controller = new AbortController();
     let received: HandledSignal | undefined;
@@ -101,6 +107,7 @@ export default class Run extends BaseCommand {
       // so far is written at once.
       if (received) {
         if (flags.output !== undefined) writeRunOutputLast(flags.output, record.document('cancelled'));
+        report?.writeNow('cancelled');
         process.exit(SIGNAL_EXIT[name]);
       }
       received = name;
@@ -108,10 +115,16 @@ export default class Run extends BaseCommand {
       controller.abort();
     });
     try {
-      return await this.runWith(args.use_case_dir, flags, controller.signal, record, {
-        received: () => received,
-        waitForSignal: () => new Promise<void>((resolve) => (waitForStop = resolve)),
-      });
+      return await this.runWith(
+        args.use_case_dir,
+        flags,
+        controller.signal,
+        { record, report },
+        {
+          received: () => received,
+          waitForSignal: () => new Promise<void>((resolve) => (waitForStop = resolve)),
+        },
+      );
     } finally {
       release();
     }
@@ -121,7 +134,7 @@ export default class Run extends BaseCommand {
     useCaseDir: string,
     flags: Interfaces.InferredFlags<typeof Run.flags>,
     signal: AbortSignal,
-    record: RunRecord,
+    { record, report }: { record: RunRecord; report: RunReport | undefined },
     signals: { received: () => HandledSignal | undefined; waitForSignal: () => Promise<void> },
   ): Promise<LocalRunDocument> {
     const screen = createRunConsole({ json: this.jsonEnabled(), progress: flags.progress, logs: flags.logs });
@@ -138,21 +151,31 @@ export default class Run extends BaseCommand {
         run: runOptionsFromFlags(flags, signal),
         keepRunning: flags['keep-running'],
         build: flags.build === undefined ? 'auto' : flags.build ? 'always' : 'never',
-        onLocalEvent: (event) => screen.onLocalEvent(event),
+        onLocalEvent: (event) => {
+          report?.onLocalEvent(event);
+          screen.onLocalEvent(event);
+        },
         onEngineEvent: (event) => {
           record.onEvent(event);
+          report?.onEvent(event);
           screen.onEngineEvent(event);
         },
         onOutput: (service, line) => screen.onOutput(service, line),
-        onPlan: (pipeline, nodes) => record.plan(pipeline, nodes),
+        onPlan: (pipeline, nodes, graph) => {
+          record.plan(pipeline, nodes);
+          report?.pipeline(graph, pipeline);
+        },
         onResult: (result) => record.finished(runResultDocument(result)),
       });
     } catch (err) {
       await screen.done();
       const received = signals.received();
       // A usage error found late (an --input naming no start node) ran nothing: there is nothing to write.
-      if (output !== undefined && !(isUserError(err) && err.exit === 2)) {
-        writeRunOutputLast(output, record.document(received ? 'cancelled' : 'failed', received ? undefined : err));
+      if (!(isUserError(err) && err.exit === 2)) {
+        if (output !== undefined) {
+          writeRunOutputLast(output, record.document(received ? 'cancelled' : 'failed', received ? undefined : err));
+        }
+        await report?.writeLast(received ? 'cancelled' : 'failed', received ? undefined : err);
       }
       if (received) this.cancelled(received);
       if (isUserError(err) && !this.jsonEnabled()) {
@@ -178,18 +201,18 @@ export default class Run extends BaseCommand {
     if (received) {
       if (this.jsonEnabled()) this.logJson(document);
       if (output !== undefined) writeRunOutputLast(output, document);
+      await report?.writeLast('cancelled');
       this.cancelled(received, `${Object.keys(document.results).length} node(s) finished`);
     }
     // A file that cannot be written is the command's error (it carries the results, for --json); the services stop.
-    if (output !== undefined) {
-      try {
-        writeRunOutput(output, document);
-      } catch (err) {
-        await local.stop();
-        throw err;
-      }
-    }
     const failure = runFailure(result);
+    try {
+      if (output !== undefined) writeRunOutput(output, document);
+      await report?.write(result.summary.status, failure);
+    } catch (err) {
+      await local.stop();
+      throw err;
+    }
     if (failure) {
       const container = String(failure.details?.node ?? '').split(':')[0] ?? '';
       const service = local.services.find((s) => s.container === container);

@@ -19,6 +19,7 @@ import {
   type RunOptions,
   type RunResult,
 } from '../engine/index.js';
+import type { PipelineGraph } from '../graph/index.js';
 import { exportUseCase } from '../platform/export.js';
 import { runBuilds, type BuildMode } from './build.js';
 import { assignPorts, localAddresses, startLocalServices, type LocalEvent, type LocalServiceInfo } from './runtime.js';
@@ -43,8 +44,11 @@ export interface LocalRunOptions {
   build?: BuildMode;
   onLocalEvent?: (event: LocalEvent) => void;
   onEngineEvent?: EngineEventHandler;
-  /** The pipeline's name and nodes (in level order), once the use case is exported, before anything starts. */
-  onPlan?: (pipeline: string | undefined, nodes: string[]) => void;
+  /**
+   * The pipeline's name and nodes (in level order), once the use case is exported, before anything starts; `graph`
+   * is the whole pipeline graph (for pictures of it).
+   */
+  onPlan?: (pipeline: string | undefined, nodes: string[], graph: PipelineGraph) => void;
   /** The engine's result, as soon as the run returns: before the services are stopped (which may take seconds). */
   onResult?: (result: RunResult) => void;
   /** Every line a service (or, as service "build", a build) writes, as it arrives. */
@@ -113,7 +117,7 @@ export async function runUseCaseLocally(useCaseDir: string, options: LocalRunOpt
   const runOptions = options.run ?? {};
   const external = options.addresses ?? {};
   const { prepared, specs } = await prepareLocal(dir, external, options.composeFile);
-  options.onPlan?.(prepared.pipeline, prepared.graph.levels.flat());
+  options.onPlan?.(prepared.pipeline, prepared.graph.levels.flat(), prepared.graph);
   // A wrong --input is reported before any service is built or started (executeRun checks it again, and warns).
   startRequests(prepared, runOptions.input ?? {});
   await runBuilds(specs, {

@@ -123,7 +123,8 @@ function stepRows(scale: Scale, steps: TimelineStep[]): Html[] {
     rows.push(groupRow(STEP_GROUP[kind]));
     for (const s of of) {
       const took = s.end === undefined ? 'unfinished' : formatDuration(s.end - s.start);
-      const text = s.status === 'failed' ? `failed after ${took}` : took;
+      const failed = kind === 'wait' ? `not ready after ${took}` : `failed after ${took}`;
+      const text = s.status === 'failed' ? failed : took;
       const title = `${s.name}${s.detail ? ` (${s.detail})` : ''}: ${text}`;
       const cls = statusClass(s.status);
       rows.push(
@@ -206,14 +207,17 @@ function template(name: string): string {
 
 function header(input: ReportInput, name: string | undefined): Html {
   const { timeline } = input;
-  const duration =
-    timeline.durationMs ??
-    (timeline.start !== undefined && timeline.end !== undefined ? timeline.end - timeline.start : undefined);
+  // The whole command (builds and service start-up included), then the pipeline's own run when it had one.
+  const overall =
+    timeline.start !== undefined && timeline.end !== undefined ? timeline.end - timeline.start : undefined;
+  const local = timeline.steps.some((s) => s.kind !== 'wait');
+  const pipeline =
+    timeline.durationMs === undefined || !local ? '' : ` (the pipeline: ${formatDuration(timeline.durationMs)})`;
   const facts: [string, Html | string][] = [
     ['command', markup`<code>${input.command}</code>`],
     ['started', iso(timeline.start)],
     ['ended', iso(timeline.end)],
-    ['duration', duration === undefined ? '' : formatDuration(duration)],
+    ['duration', overall === undefined ? '' : `${formatDuration(overall)}${pipeline}`],
     ['nodes', counts(timeline)],
   ];
   const shown = facts.filter(([, v]) => v !== '').map(([k, v]) => markup`<dt>${k}</dt><dd>${v}</dd>`);

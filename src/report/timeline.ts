@@ -50,6 +50,8 @@ export interface RunTimeline {
 export interface RunRecorder {
   onEvent(event: EngineEvent): void;
   onLocalEvent(event: LocalEvent): void;
+  /** The command ends at `at` (an error, a signal): what is still open never finished. */
+  close(at: number): void;
   /** The timeline so far (a copy: recording goes on). */
   timeline(): RunTimeline;
 }
@@ -79,7 +81,21 @@ export function createRunRecorder(): RunRecorder {
     return n;
   };
 
+  /** Steps still open when the run ends never finished: services not ready, builds cut short. */
+  const closeSteps = (at: number) => {
+    for (const step of steps) {
+      if (step.status !== 'unfinished') continue;
+      const why = step.kind === 'build' ? 'did not finish' : 'not ready';
+      Object.assign(step, { end: at, status: 'failed', detail: `${step.detail ?? ''}; ${why}` });
+    }
+  };
+
   return {
+    close(at) {
+      seen(at);
+      closeSteps(at);
+    },
+
     onEvent(event) {
       seen(event.at);
       switch (event.type) {
@@ -149,6 +165,7 @@ export function createRunRecorder(): RunRecorder {
           break;
         case 'run-finished':
           finished = { at: event.at, status: event.status, durationMs: event.durationMs };
+          closeSteps(event.at);
           break;
       }
     },

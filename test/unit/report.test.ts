@@ -165,6 +165,28 @@ describe('createRunRecorder', () => {
     ]);
   });
 
+  it('closes what is still open when the command ends: services never ready, builds cut short', () => {
+    const recorder = createRunRecorder();
+    recorder.onLocalEvent({
+      type: 'build-starting',
+      at: T,
+      services: ['gen'],
+      command: 'make',
+      cwd: '/uc',
+      reason: 'stale',
+    });
+    recorder.onEvent({ type: 'service-waiting', at: T + 1, container: 'a', address: 'a:1' });
+    recorder.close(T + 1000);
+    expect(recorder.timeline()).toMatchObject({
+      start: T,
+      end: T + 1000,
+      steps: [
+        { kind: 'build', end: T + 1000, status: 'failed', detail: 'gen: stale; did not finish' },
+        { kind: 'wait', end: T + 1000, status: 'failed', detail: 'a:1; not ready' },
+      ],
+    });
+  });
+
   it('gives a copy: what it returned does not change as recording goes on', () => {
     const recorder = createRunRecorder();
     recorder.onEvent(events[0]!);
