@@ -55,6 +55,7 @@ export default class Export extends BaseCommand {
     const notes = [
       composeFileNote(args.use_case_dir, flags.file),
       ...summary.unusedFolders.map((folder) => `skipped services/${folder}: no compose service is built from it`),
+      ...summary.notes,
     ].filter((note) => note !== undefined);
     for (const note of notes) this.note(note);
     const verb = summary.replaced ? 'replaced' : 'wrote';

@@ -197,7 +197,7 @@ export function planCompose(pkg: ExportPackage, options: ComposeOptions = {}): C
   const outDir = dirname(outputPath);
   const blueprintLabel = displayPath(join(pkg.dir, BLUEPRINT_FILE));
   const dockerinfoLabel = displayPath(join(pkg.dir, DOCKERINFO_FILE));
-  const notes: string[] = [];
+  const notes: string[] = [...(pkg.warnings ?? [])];
 
   interface Draft {
     name: string;

@@ -7,7 +7,15 @@ export interface RunPlan {
   pipeline?: string;
   /** Level 0: start nodes; level n: nodes whose longest upstream path has n links. */
   levels: NodeId[][];
-  edges: { from: NodeId; to: NodeId; mode: 'pass-through' | 'mapped'; fields: string[]; skipped?: string[] }[];
+  edges: {
+    from: NodeId;
+    to: NodeId;
+    mode: 'pass-through' | 'mapped';
+    fields: string[];
+    skipped?: string[];
+    /** Request fields the upstream's output does not have: left at default / from --input. */
+    left_at_default?: string[];
+  }[];
   start_nodes: NodeId[];
   /** container -> host:port */
   addresses: Record<string, string>;
@@ -36,6 +44,7 @@ export function planOf(prepared: PreparedRun): RunPlan {
       mode: l.mode,
       fields: l.fields,
       ...(l.skipped.length > 0 ? { skipped: l.skipped } : {}),
+      ...(l.absent.length > 0 ? { left_at_default: l.absent } : {}),
     })),
     start_nodes: prepared.graph.starts,
     addresses: Object.fromEntries(prepared.endpoints.map((e) => [e.container, e.address])),

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { buildPipelineGraph } from '../graph/build.js';
-import { loadPackage, nodeProtoPath, portNumber } from '../platform/read.js';
+import { loadPackage, portNumber, requireNodeProto } from '../platform/read.js';
 import { displayPath } from '../util/paths.js';
 import { BLUEPRINT_FILE, DOCKERINFO_FILE, type DockerInfo } from '../platform/types.js';
 import { loadRuntimeProto, resolveOperation, type ResolvedOperation, type RuntimeProto } from '../proto/runtime.js';
@@ -76,11 +76,12 @@ export function prepareRun(exportDir: string, options: PrepareOptions = {}): Pre
   // One proto per container (not per operation): finding and loading it is the costly part of a large plan.
   const byFile = new Map<string, RuntimeProto>();
   const byContainer = new Map(pkg.blueprint.nodes.map((n) => [n.container_name, n]));
+  const indexOf = new Map(pkg.blueprint.nodes.map((n, i) => [n.container_name, i]));
   const protoOf = (container: string): RuntimeProto => {
-    const file = nodeProtoPath(pkg, byContainer.get(container)!);
+    const file = requireNodeProto(pkg, byContainer.get(container)!, indexOf.get(container)!);
     let proto = byFile.get(file);
     if (!proto) {
-      proto = loadRuntimeProto(file, displayPath(file));
+      proto = loadRuntimeProto(file, displayPath(file), pkg.dir);
       byFile.set(file, proto);
     }
     return proto;
@@ -123,7 +124,7 @@ export function prepareRun(exportDir: string, options: PrepareOptions = {}): Pre
     displayPath(join(pkg.dir, DOCKERINFO_FILE)),
   );
   const links = graph.edges.map((e) => planLink(byId.get(e.from)!, byId.get(e.to)!));
-  const notes = nodes.flatMap((n) => mismatches.get(n.id) ?? []);
+  const notes = [...(pkg.warnings ?? []), ...nodes.flatMap((n) => mismatches.get(n.id) ?? [])];
 
   return { dir: pkg.dir, pipeline: pkg.blueprint.name, graph, nodes, byId, endpoints, links, notes };
 }

@@ -29,6 +29,16 @@ function kind(field: FieldDescriptor): string {
   return field.repeated && !field.map ? `repeated ${base}` : base;
 }
 
+/**
+ * Whether a source field's values can be carried into a target field: the same kind, or integers into floats (the
+ * export's check accepts them, as the original system did; encoding converts, int64 strings included).
+ */
+function carries(source: FieldDescriptor, target: FieldDescriptor): boolean {
+  const s = kind(source);
+  const t = kind(target);
+  return s === t || s.replace(/integer$/, 'float') === t;
+}
+
 /** A field's type as the proto writes it, for messages. */
 function typeText(field: FieldDescriptor): string {
   const base = field.typeName || field.type.replace(/^TYPE_/, '').toLowerCase();
@@ -46,18 +56,19 @@ function mapping(output: RuntimeMessage, input: RuntimeMessage): Omit<LinkPlan, 
   if (known) return known;
   let result: Omit<LinkPlan, 'from' | 'to'>;
   if (sameMessageType(output, input)) {
-    result = { mode: 'pass-through', fields: input.fields.map((f) => f.name), skipped: [] };
+    result = { mode: 'pass-through', fields: input.fields.map((f) => f.name), skipped: [], absent: [] };
   } else {
     const sourceFields = new Map(output.fields.map((f) => [f.name, f]));
     const fields: string[] = [];
     const skipped: string[] = [];
+    const absent: string[] = [];
     for (const target of input.fields) {
       const source = sourceFields.get(target.name);
-      if (!source) continue;
-      if (kind(source) === kind(target)) fields.push(target.name);
+      if (!source) absent.push(target.name);
+      else if (carries(source, target)) fields.push(target.name);
       else skipped.push(`${target.name}: ${typeText(source)} vs ${typeText(target)}`);
     }
-    result = { mode: 'mapped', fields, skipped };
+    result = { mode: 'mapped', fields, skipped, absent };
   }
   byInput.set(input, result);
   return result;
@@ -65,8 +76,8 @@ function mapping(output: RuntimeMessage, input: RuntimeMessage): Omit<LinkPlan, 
 
 /** Plans one edge: pass-through for the same message type, else the fields mapped by name. */
 export function planLink(from: PreparedNode, to: PreparedNode): LinkPlan {
-  const { mode, fields, skipped } = mapping(from.call.response, to.call.request);
-  return { from: from.id, to: to.id, mode, fields, skipped };
+  const { mode, fields, skipped, absent } = mapping(from.call.response, to.call.request);
+  return { from: from.id, to: to.id, mode, fields, skipped, absent };
 }
 
 /** Structural equality of decoded message values (objects, arrays, strings, numbers, Buffers). */

@@ -35,6 +35,8 @@ export interface LinkPlan {
   fields: string[];
   /** Same-named fields left out because their types differ (e.g. "count: string vs int32"). */
   skipped: string[];
+  /** Request fields the output does not have: left at their proto3 default (empty for pass-through). */
+  absent: string[];
 }
 
 export interface PreparedRun {

@@ -5,7 +5,7 @@
 // one before the new one is complete.
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { basename, dirname, join, parse, resolve, sep } from 'node:path';
+import { basename, dirname, join, parse, relative, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
 import { blueprintMessageName } from '../proto/inspect.js';
 import { assertSchema } from '../schema/validate.js';
@@ -65,6 +65,8 @@ export interface ExportSummary {
   connections: number;
   /** services/ folders no docker-compose.yml service is built from: not exported. */
   unusedFolders: string[];
+  /** Exported, but worth telling: narrowed numbers, fields left at default, imports found elsewhere; one line each. */
+  notes: string[];
 }
 
 /** The package in memory: file path (relative, `/`) -> content. */
@@ -119,11 +121,15 @@ function json(data: unknown): string {
   return `${JSON.stringify(data, null, 2)}\n`;
 }
 
+/** The platform's top-level keys of blueprint.json, in the order we write them; nothing else goes there. */
+export const BLUEPRINT_KEYS = ['name', 'pipeline_id', 'creation_date', 'type', 'version', 'nodes'] as const;
+
 /**
- * Builds the package of a loaded use case in memory: pure, deterministic for the same use case, id and date.
+ * Builds the package of a loaded use case in memory: pure, deterministic for the same use case, id, date and output
+ * folder (generation_metadata.json's source_path is the use case relative to it).
  * Thrown: UserError PROTO_PATH_CONFLICT when two services import different files under one path.
  */
-export function buildExport(useCase: UseCase, pipelineId: string, date: string): ExportFiles {
+export function buildExport(useCase: UseCase, pipelineId: string, date: string, outDir: string): ExportFiles {
   const byCompose = new Map(useCase.services.map((s) => [s.composeService, s]));
   const links = new Map<string, Link[]>();
   for (const c of useCase.connections) {
@@ -152,13 +158,14 @@ export function buildExport(useCase: UseCase, pipelineId: string, date: string):
       connected_to: links.get(`${s.containerName}\u0000${rpc.name}`) ?? [],
     })),
   }));
+  // Exactly the platform's keys (the original's newer parser refuses any other): the description goes to
+  // generation_metadata.json.
   const blueprint: Blueprint = {
     name: useCase.pipeline.name,
-    version: BLUEPRINT_VERSION,
-    type: BLUEPRINT_TYPE,
     pipeline_id: pipelineId,
     creation_date: date,
-    ...(useCase.pipeline.description !== undefined ? { description: useCase.pipeline.description } : {}),
+    type: BLUEPRINT_TYPE,
+    version: BLUEPRINT_VERSION,
     nodes,
   };
   const dockerinfo: DockerInfo = {
@@ -189,10 +196,10 @@ export function buildExport(useCase: UseCase, pipelineId: string, date: string):
   // Service protos first: their names (<container>.proto) are fixed, an import claiming one is the conflict.
   for (const s of useCase.services) addProto(`${PROTO_DIR}/${s.containerName}.proto`, s.proto.file);
   const serviceFiles = useCase.services.map((s) => ({
-    folder: s.folder,
-    compose_service: s.composeService,
+    service_name: s.composeService,
     container_name: s.containerName,
-    image: s.image,
+    image_name: s.image,
+    folder: s.folder,
     proto: `${PROTO_DIR}/${s.containerName}.proto`,
     proto_files: [
       `${PROTO_DIR}/${s.containerName}.proto`,
@@ -203,15 +210,19 @@ export function buildExport(useCase: UseCase, pipelineId: string, date: string):
       }),
     ],
   }));
+  // The original's keys first, with its meaning; ours beside them. Paths are relative: an absolute one would differ
+  // between machines and leak the local layout.
   const metadata: GenerationMetadata = {
+    use_case_name: useCase.name,
+    use_case_directory: useCase.name,
+    source_path: relative(resolve(outDir), useCase.dir).split(sep).join('/') || '.',
+    services: serviceFiles,
     generator: 'aieffect',
     generator_version: generatorVersion(),
     pipeline_id: pipelineId,
     pipeline_name: useCase.pipeline.name,
+    ...(useCase.pipeline.description !== undefined ? { description: useCase.pipeline.description } : {}),
     creation_date: date,
-    // The folder name only: an absolute path would differ between machines and leak the local layout.
-    source: { use_case: useCase.name },
-    services: serviceFiles,
   };
 
   // Our own output passes our own schemas, or it is a bug worth stopping for before anything is written.
@@ -312,7 +323,7 @@ export async function exportUseCase(
   // Refusals first: they are mistakes on the command line, whatever the use case holds.
   checkOutputDir(useCaseDir, outDir, overwrite);
   const useCase = loadUseCase(useCaseDir, { composeFile: options.composeFile });
-  const files = buildExport(useCase, pipelineId, date);
+  const files = buildExport(useCase, pipelineId, date, outDir);
   const { replaced } = checkOutputDir(useCaseDir, outDir, overwrite);
   await writeExport(outDir, files, replaced);
   return {
@@ -332,6 +343,7 @@ export async function exportUseCase(
     })),
     connections: useCase.connections.length,
     unusedFolders: useCase.unusedFolders,
+    notes: useCase.notes,
   };
 }
 

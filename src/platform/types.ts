@@ -3,8 +3,9 @@
 
 export interface OperationSignature {
   operation_name: string;
-  input_message_name?: string;
-  output_message_name?: string;
+  /** Empty or null: none (the original's parser reads them so). */
+  input_message_name?: string | null;
+  output_message_name?: string | null;
   input_message_stream?: boolean;
   output_message_stream?: boolean;
 }
@@ -34,8 +35,8 @@ export interface Blueprint {
   pipeline_id?: string;
   creation_date?: string;
   description?: string;
-  input_ports?: unknown[];
-  probeIndicator?: { value?: string }[];
+  input_ports?: unknown;
+  probeIndicator?: unknown;
   nodes: BlueprintNode[];
 }
 
@@ -50,21 +51,35 @@ export interface DockerInfo {
   docker_info_list: DockerInfoEntry[];
 }
 
+/**
+ * generation_metadata.json: the original tools' keys with their meaning (use_case_name, use_case_directory,
+ * source_path, services[{service_name, container_name, image_name}]), then aieffect's beside them.
+ */
 export interface GenerationMetadata {
-  generator: 'aieffect';
-  generator_version: string;
-  pipeline_id: string;
-  pipeline_name: string;
-  creation_date: string;
-  source: { use_case: string };
+  /** The use case folder's name. */
+  use_case_name: string;
+  /** The same (the original writes both). */
+  use_case_directory: string;
+  /** The use case folder, relative to the package folder, `/`-separated. */
+  source_path: string;
   services: {
-    folder: string;
-    compose_service: string;
+    /** The docker-compose.yml service name. */
+    service_name: string;
     container_name: string;
-    image: string;
-    proto: string;
+    image_name: string;
+    /** aieffect: the folder under services/. */
+    folder?: string;
+    /** aieffect: the node's proto in the package, and every proto file it needs. */
+    proto?: string;
     proto_files?: string[];
   }[];
+  generator?: 'aieffect';
+  generator_version?: string;
+  pipeline_id?: string;
+  pipeline_name?: string;
+  /** connections.json's description (blueprint.json keeps only the platform's keys). */
+  description?: string;
+  creation_date?: string;
 }
 
 /** A loaded export package. */
@@ -73,6 +88,8 @@ export interface ExportPackage {
   dir: string;
   blueprint: Blueprint;
   dockerinfo: DockerInfo;
+  /** Oddities in informational fields (one line each, naming file and place); absent: none. */
+  warnings?: string[];
 }
 
 export const BLUEPRINT_FILE = 'blueprint.json';

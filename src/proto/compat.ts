@@ -1,13 +1,21 @@
 // Field-level compatibility of two message types: can the output of one rpc be handed to another rpc as its input?
 // The orchestrator maps messages by field name (decoded with enums as names and 64-bit integers as strings), so the
-// check follows that: every field of the target needs a source field of the same name whose values fit.
+// check follows that, field by field, and says how serious each difference is, the way the original system runs it:
+// - error: a same-named field whose value cannot be carried (a string into a number, a message into a scalar, a list
+//   into a single value, a fraction into an integer, an enum value the target lacks);
+// - narrowing: a number carried into a smaller type (double into float, int64 into int32): a warning;
+// - absent: a target field the source does not have: in proto3 it keeps its default (or comes from --input), so it
+//   is reported, never refused.
 import protobuf from 'protobufjs';
+
+export type MismatchSeverity = 'error' | 'narrowing' | 'absent';
 
 export interface FieldMismatch {
   /** Dotted path of the target field (e.g. `meta.created`). */
   field: string;
   /** What is wrong, e.g. `missing in energy.DataResponse` or `string in the source, int32 expected`. */
   reason: string;
+  severity: MismatchSeverity;
 }
 
 /** Scalar types and the scalar types whose values each one can receive without loss. */
@@ -28,6 +36,28 @@ const ACCEPTS: Record<string, string[]> = {
   string: ['string'],
   bytes: ['bytes'],
 };
+
+const INTEGERS = new Set([
+  'int32',
+  'sint32',
+  'sfixed32',
+  'uint32',
+  'fixed32',
+  'int64',
+  'sint64',
+  'sfixed64',
+  'uint64',
+  'fixed64',
+]);
+const FLOATS = new Set(['double', 'float']);
+
+/** A scalar that does not fit losslessly: narrowing when the orchestrator still carries it (number into number,
+ * except a fraction into an integer), else an error. */
+function scalarSeverity(source: string, target: string): 'error' | 'narrowing' {
+  const numeric = (t: string) => INTEGERS.has(t) || FLOATS.has(t);
+  if (!numeric(source) || !numeric(target)) return 'error';
+  return FLOATS.has(source) && INTEGERS.has(target) ? 'error' : 'narrowing';
+}
 
 function name(obj: protobuf.ReflectionObject): string {
   return obj.fullName.replace(/^\./, '');
@@ -59,18 +89,20 @@ type Memo = Map<string, FieldMismatch[] | undefined>;
 function compareValueTypes(source: protobuf.Field, target: protobuf.Field, memo: Memo): FieldMismatch[] {
   const s = source.resolvedType;
   const t = target.resolvedType;
-  const mismatch = [{ field: target.name, reason: `${kind(source)} in the source, ${kind(target)} expected` }];
+  const reason = `${kind(source)} in the source, ${kind(target)} expected`;
+  const mismatch: FieldMismatch[] = [{ field: target.name, reason, severity: 'error' }];
   if (t instanceof protobuf.Type) {
     if (!(s instanceof protobuf.Type)) return mismatch;
-    return compareTypes(s, t, memo).map((m) => ({ field: `${target.name}.${m.field}`, reason: m.reason }));
+    return compareTypes(s, t, memo).map((m) => ({ ...m, field: `${target.name}.${m.field}` }));
   }
   if (t instanceof protobuf.Enum) {
     if (!(s instanceof protobuf.Enum)) return mismatch;
-    const reason = compareEnums(s, t);
-    return reason ? [{ field: target.name, reason }] : [];
+    const enumReason = compareEnums(s, t);
+    return enumReason ? [{ field: target.name, reason: enumReason, severity: 'error' }] : [];
   }
   if (s) return mismatch;
-  return (ACCEPTS[target.type] ?? [target.type]).includes(source.type) ? [] : mismatch;
+  if ((ACCEPTS[target.type] ?? [target.type]).includes(source.type)) return [];
+  return [{ field: target.name, reason, severity: scalarSeverity(source.type, target.type) }];
 }
 
 function compareTypes(source: protobuf.Type, target: protobuf.Type, memo: Memo): FieldMismatch[] {
@@ -83,7 +115,7 @@ function compareTypes(source: protobuf.Type, target: protobuf.Type, memo: Memo):
   for (const targetField of target.fieldsArray) {
     const sourceField = source.fields[targetField.name];
     if (!sourceField) {
-      out.push({ field: targetField.name, reason: `missing in ${name(source)}` });
+      out.push({ field: targetField.name, reason: `missing in ${name(source)}`, severity: 'absent' });
       continue;
     }
     const sourceMap = sourceField instanceof protobuf.MapField;
@@ -96,6 +128,7 @@ function compareTypes(source: protobuf.Type, target: protobuf.Type, memo: Memo):
       out.push({
         field: targetField.name,
         reason: `${kind(sourceField)} in the source, ${kind(targetField)} expected`,
+        severity: 'error',
       });
       continue;
     }
@@ -106,8 +139,8 @@ function compareTypes(source: protobuf.Type, target: protobuf.Type, memo: Memo):
 }
 
 /**
- * Every reason why a `source` message cannot be passed on as a `target` message, field by field (empty: compatible).
- * Both types must come from resolved roots (see loadProto).
+ * Every difference between a `source` message and the `target` message it is passed on as, field by field, each with
+ * its severity (empty: the same shape or wider). Both types must come from resolved roots (see loadProto).
  */
 export function compareMessages(source: protobuf.Type, target: protobuf.Type): FieldMismatch[] {
   return compareTypes(source, target, new Map());

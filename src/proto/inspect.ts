@@ -9,6 +9,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import protobuf from 'protobufjs';
 import { UserError } from '../errors.js';
 import { displayPath, isInside } from '../util/paths.js';
+import { stripComments } from './imports.js';
 
 export interface RpcInfo {
   name: string;
@@ -328,11 +329,6 @@ export function loadProto(file: string): ProtoInfo {
     imports,
     root: state.root,
   };
-}
-
-/** The source without // and /* *\/ comments (string contents aside, which a package line never has). */
-function stripComments(source: string): string {
-  return source.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, '');
 }
 
 /**

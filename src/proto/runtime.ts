@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import * as protoLoader from '@grpc/proto-loader';
 import { UserError } from '../errors.js';
 import { displayPath } from '../util/paths.js';
+import { checkPackageImports } from './imports.js';
 
 /** The loader options of the runtime: decoded messages keep proto field names, longs and enums read as strings. */
 const RUNTIME_LOAD_OPTIONS: protoLoader.Options = {
@@ -129,12 +130,14 @@ function describeMessage(definition: MessageType, fullName?: string): RuntimeMes
 
 /**
  * Loads `file` (imports resolved from its folder). Results are cached per path, so nodes sharing a proto share its
- * definitions. Thrown: UserError PROTO_INVALID, one line naming the file, when it does not parse or an import is
- * missing.
+ * definitions. With `root` (the export package), every import is first checked to stay inside it (checkPackageImports):
+ * a package never makes the loader read a file outside itself. Thrown: UserError PROTO_INVALID, one line naming the
+ * file, when it does not parse or an import is missing; PROTO_IMPORT_* from the package check.
  */
-export function loadRuntimeProto(file: string, label = file): RuntimeProto {
+export function loadRuntimeProto(file: string, label = file, root?: string): RuntimeProto {
   const cached = cache.get(file);
   if (cached) return cached;
+  if (root !== undefined) checkPackageImports(file, root);
   let packageDefinition: protoLoader.PackageDefinition;
   try {
     packageDefinition = protoLoader.loadSync(file, { ...RUNTIME_LOAD_OPTIONS, includeDirs: [dirname(file)] });

@@ -5,7 +5,14 @@ import color from 'chalk';
 export interface PlanView {
   pipeline?: string;
   levels: string[][];
-  edges: { from: string; to: string; mode: string; fields: string[]; skipped?: string[] }[];
+  edges: {
+    from: string;
+    to: string;
+    mode: string;
+    fields: string[];
+    skipped?: string[];
+    left_at_default?: string[];
+  }[];
   addresses: Record<string, string>;
   streaming: string[];
   not_wired: string[];
@@ -29,7 +36,10 @@ export function renderPlan(plan: PlanView): string {
     for (const e of plan.edges) {
       const how = e.mode === 'pass-through' ? 'pass-through' : `mapped: ${e.fields.join(', ') || 'no common fields'}`;
       const skipped = e.skipped?.length ? `; not mapped: ${e.skipped.join(', ')}` : '';
-      lines.push(`  ${e.from} -> ${e.to}  ${color.dim(`(${how}${skipped})`)}`);
+      const absent = e.left_at_default?.length
+        ? `; left at default / from --input: ${e.left_at_default.join(', ')}`
+        : '';
+      lines.push(`  ${e.from} -> ${e.to}  ${color.dim(`(${how}${skipped}${absent})`)}`);
     }
   }
   if (plan.not_wired.length > 0) {

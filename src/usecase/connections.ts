@@ -4,6 +4,7 @@
 // itself forever).
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import type protobuf from 'protobufjs';
 import { compareMessages, type FieldMismatch } from '../proto/compat.js';
 import { messageType } from '../proto/inspect.js';
 import { readJsonFile } from '../util/json-file.js';
@@ -104,6 +105,45 @@ function describeMismatches(mismatches: FieldMismatch[]): string {
   return mismatches.map((m) => `field "${m.field}": ${m.reason}`).join('; ');
 }
 
+/** What a target field no upstream gives becomes at run time (proto3). */
+export const LEFT_AT_DEFAULT = 'left at default / from --input';
+
+function quoted(fields: string[]): string {
+  return `field${fields.length === 1 ? '' : 's'} ${fields.map((f) => `"${f}"`).join(', ')}`;
+}
+
+/**
+ * The notes of one connection whose messages differ without an error: narrowed numbers (a warning), target fields the
+ * source lacks (reported), or no field in common at all (a warning).
+ */
+function connectionNotes(
+  at: string,
+  link: string,
+  source: protobuf.Type,
+  target: protobuf.Type,
+  mismatches: FieldMismatch[],
+): string[] {
+  const notes: string[] = [];
+  const narrowing = mismatches.filter((m) => m.severity === 'narrowing');
+  if (narrowing.length > 0) {
+    notes.push(
+      `${at}: ${link}: ${describeMismatches(narrowing)}: narrowed when passed on (values may lose precision or range)`,
+    );
+  }
+  const absent = mismatches.filter((m) => m.severity === 'absent').map((m) => m.field);
+  const targetName = target.fullName.replace(/^\./, '');
+  const sourceName = source.fullName.replace(/^\./, '');
+  const topLevel = target.fieldsArray.map((f) => f.name);
+  if (topLevel.length > 0 && topLevel.every((f) => absent.includes(f))) {
+    notes.push(
+      `${at}: ${link}: ${sourceName} and ${targetName} have no field in common, so every field of ${targetName} is ${LEFT_AT_DEFAULT}`,
+    );
+  } else if (absent.length > 0) {
+    notes.push(`${at}: ${link}: ${quoted(absent)} of ${targetName} not in ${sourceName}: ${LEFT_AT_DEFAULT}`);
+  }
+  return notes;
+}
+
 /**
  * A cycle among operations that no streaming connection breaks, as the list of `service.method` it passes through
  * (first repeated at the end). `isStream(i)`: connection i carries a stream.
@@ -151,11 +191,12 @@ function findUnaryCycle(
 }
 
 /**
- * Checks connections.json against the use case's services. Thrown: UserError UNKNOWN_SERVICE, UNKNOWN_METHOD,
- * DUPLICATE_CONNECTION, INCOMPATIBLE_MESSAGES (every mismatched field), CONNECTION_CYCLE (a cycle without a streaming
- * rpc, with its path).
+ * Checks connections.json against the use case's services and returns what is worth telling (narrowed numbers, target
+ * fields no source gives, links with no field in common), one line each naming the connection. Thrown: UserError
+ * UNKNOWN_SERVICE, UNKNOWN_METHOD, DUPLICATE_CONNECTION, INCOMPATIBLE_MESSAGES (every field whose value cannot be
+ * carried), CONNECTION_CYCLE (a cycle without a streaming rpc, with its path).
  */
-export function checkConnections(file: ReadConnections, services: UseCaseService[], compose: UseCaseCompose): void {
+export function checkConnections(file: ReadConnections, services: UseCaseService[], compose: UseCaseCompose): string[] {
   const byName = new Map(services.map((s) => [s.composeService, s]));
   const { pipeline } = file.data;
   if (pipeline.start_service !== undefined) {
@@ -198,21 +239,25 @@ export function checkConnections(file: ReadConnections, services: UseCaseService
     );
   }
   // Messages last: a wrong name or a cycle is the more basic mistake, and its message is the more useful one.
+  const notes: string[] = [];
   endpoints.forEach(({ c, from, out, to, input }, i) => {
     const at = `/pipeline/connections/${i}`;
-    const mismatches = compareMessages(
-      messageType(from.proto, out.responseType),
-      messageType(to.proto, input.requestType),
-    );
-    if (mismatches.length > 0) {
+    const source = messageType(from.proto, out.responseType);
+    const target = messageType(to.proto, input.requestType);
+    const mismatches = compareMessages(source, target);
+    const errors = mismatches.filter((m) => m.severity === 'error');
+    if (errors.length > 0) {
       fail(
         file,
         at,
         'INCOMPATIBLE_MESSAGES',
-        `${c.from_service}.${c.from_method} returns ${out.responseType}, which ${c.to_service}.${c.to_method} cannot take as ${input.requestType}: ${describeMismatches(mismatches)}`,
-        'every field of the input message needs a field of the same name and a compatible type in the output message',
-        { mismatches },
+        `${c.from_service}.${c.from_method} returns ${out.responseType}, which ${c.to_service}.${c.to_method} cannot take as ${input.requestType}: ${describeMismatches(errors)}`,
+        'a field of the input message whose output namesake has a type that cannot be carried (a string into a number, a message into a scalar, a list into a single value): rename one, or change its type',
+        { mismatches: errors },
       );
     }
+    const link = `${c.from_service}.${c.from_method} -> ${c.to_service}.${c.to_method}`;
+    notes.push(...connectionNotes(`${file.label} ${at}`, link, source, target, mismatches));
   });
+  return notes;
 }

@@ -41,6 +41,8 @@ export interface UseCase {
   connections: ConnectionSpec[];
   /** Folders under services/ that no docker-compose.yml service is built from (not part of the pipeline). */
   unusedFolders: string[];
+  /** What the checks found worth telling without refusing (narrowed numbers, fields left at default), one line each. */
+  notes: string[];
 }
 
 function listDirs(dir: string): string[] {
@@ -176,7 +178,7 @@ export function loadUseCase(useCaseDir: string, options: { composeFile?: string 
   }
   services.sort((a, b) => (a.containerName < b.containerName ? -1 : a.containerName > b.containerName ? 1 : 0));
   const read = readConnections(dir);
-  checkConnections(read, services, compose);
+  const notes = checkConnections(read, services, compose);
   const { pipeline } = read.data;
   return {
     dir,
@@ -190,5 +192,6 @@ export function loadUseCase(useCaseDir: string, options: { composeFile?: string 
     services,
     connections: pipeline.connections,
     unusedFolders,
+    notes,
   };
 }

@@ -69,14 +69,15 @@ describe('aieffect export', () => {
       ].join('\n'),
     );
     const out = join(root, 'out', 'energy');
-    const blueprint = readJson(join(out, 'blueprint.json'));
+    const blueprint = readJson(join(out, 'blueprint.json')) as Record<string, unknown>;
+    // Exactly the platform's top-level keys, in its order: the original's newer parser refuses any other.
+    expect(Object.keys(blueprint)).toEqual(['name', 'pipeline_id', 'creation_date', 'type', 'version', 'nodes']);
     expect(blueprint).toEqual({
       name: 'energy-pipeline',
       version: '2.0',
       type: 'pipeline-topology/v2',
       pipeline_id: 'energy-v1',
       creation_date: DATE,
-      description: 'Generate energy readings, flag anomalies, write a report.',
       nodes: [
         {
           container_name: 'data_analyzer1',
@@ -119,25 +120,35 @@ describe('aieffect export', () => {
       .version;
     const metadata = readJson(join(out, 'generation_metadata.json'));
     const service = (folder: string, compose: string, imports: string[] = []) => ({
-      folder,
-      compose_service: compose,
+      service_name: compose,
       container_name: `${folder}1`,
-      image: `energy_pipeline-${compose}:latest`,
+      image_name: `energy_pipeline-${compose}:latest`,
+      folder,
       proto: `microservice/${folder}1.proto`,
       proto_files: [`microservice/${folder}1.proto`, ...imports],
     });
+    // The original tools' keys with their meaning first, ours beside them.
+    expect(Object.keys(metadata as object).slice(0, 4)).toEqual([
+      'use_case_name',
+      'use_case_directory',
+      'source_path',
+      'services',
+    ]);
     expect(metadata).toEqual({
-      generator: 'aieffect',
-      generator_version: version,
-      pipeline_id: 'energy-v1',
-      pipeline_name: 'energy-pipeline',
-      creation_date: DATE,
-      source: { use_case: 'energy_pipeline' },
+      use_case_name: 'energy_pipeline',
+      use_case_directory: 'energy_pipeline',
+      source_path: '../../energy_pipeline',
       services: [
         service('data_analyzer', 'data-analyzer', ['microservice/common/types.proto']),
         service('data_generator', 'data-generator', ['microservice/common/types.proto']),
         service('report_generator', 'report-generator'),
       ],
+      generator: 'aieffect',
+      generator_version: version,
+      pipeline_id: 'energy-v1',
+      pipeline_name: 'energy-pipeline',
+      description: 'Generate energy readings, flag anomalies, write a report.',
+      creation_date: DATE,
     });
     assertSchema('blueprint', blueprint, 'blueprint.json');
     assertSchema('dockerinfo', dockerinfo, 'dockerinfo.json');
@@ -334,10 +345,10 @@ describe('aieffect export', () => {
         (dir) =>
           editFile(dir, 'services/report_generator/proto/report_generator.proto', (t) =>
             t
-              .replace('    double max_kwh = 2;', '    double max_kwh = 2;\n    string unit = 3;')
+              .replace('    double max_kwh = 2;', '    int32 max_kwh = 2;\n    string unit = 3;')
               .replace('string file_path = 1;', 'bytes file_path = 1;'),
           ),
-        'error energy_pipeline/connections.json /pipeline/connections/0: data-analyzer.AnalyzeData returns energy.AnalysisResult, which report-generator.GenerateReport cannot take as report.AnalysisResult: field "file_path": string in the source, bytes expected; field "summary.unit": missing in energy.AnalysisResult.Summary\n  hint: every field of the input message needs a field of the same name and a compatible type in the output message\n',
+        'error energy_pipeline/connections.json /pipeline/connections/0: data-analyzer.AnalyzeData returns energy.AnalysisResult, which report-generator.GenerateReport cannot take as report.AnalysisResult: field "file_path": string in the source, bytes expected; field "summary.max_kwh": double in the source, int32 expected\n  hint: a field of the input message whose output namesake has a type that cannot be carried (a string into a number, a message into a scalar, a list into a single value): rename one, or change its type\n',
       ],
       [
         'a cycle of unary rpcs',

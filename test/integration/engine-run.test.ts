@@ -179,6 +179,7 @@ describe('engine: pass-through vs name mapping', () => {
         mode: 'pass-through',
         fields: ['id', 'quantity', 'kind'],
         skipped: [],
+        absent: [],
       },
       {
         from: 'pricer:Price',
@@ -186,6 +187,7 @@ describe('engine: pass-through vs name mapping', () => {
         mode: 'mapped',
         fields: ['id', 'total', 'quantity'],
         skipped: ['tags: repeated string vs string'],
+        absent: ['currency'],
       },
     ]);
     // pass-through: pricer got placer's whole output, enum name included.

@@ -1,6 +1,6 @@
 // prepareRun: everything that can be wrong in a package is reported before any service is contacted, one line each.
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { prepareRun } from '../../src/engine/index.js';
 import { userError } from '../helpers/user-error.js';
@@ -68,8 +68,20 @@ describe('prepareRun', () => {
     const dir = pkg();
     rmSync(join(dir, 'microservice/b.proto'));
     const e = userError(() => prepareRun(dir));
-    expect(rel(dir, e)).toBe('microservice/b.proto: file not found');
-    expect(e.code).toBe('PROTO_INVALID');
+    expect(rel(dir, e)).toBe(
+      'microservice/b.proto: file not found, the proto of node "b" (blueprint.json /nodes/1; microservice/ has a.proto)',
+    );
+    expect(e.code).toBe('PROTO_NOT_FOUND');
+  });
+
+  it('names a package without microservice/ folder', () => {
+    const dir = pkg();
+    rmSync(join(dir, 'microservice'), { recursive: true });
+    const e = userError(() => prepareRun(dir));
+    expect(rel(dir, e)).toBe(
+      'microservice/: no such folder, so the package ships no .proto for node "a" (blueprint.json /nodes/0)',
+    );
+    expect(e.code).toBe('NO_PROTO_DIR');
   });
 
   it('names a proto with a syntax error, in one line', () => {
@@ -91,7 +103,44 @@ describe('prepareRun', () => {
         dir,
         userError(() => prepareRun(dir)),
       ),
-    ).toBe('microservice/b.proto: cannot read imported file microservice/gone.proto');
+    ).toBe('microservice/b.proto imports "gone.proto", which the package does not contain');
+  });
+
+  it('never reads outside the package: an import leading out, or a link to a file outside, is an error', () => {
+    const dir = pkg();
+    const elsewhere = tempDir('aieffect-outside-');
+    const done = cleanup;
+    cleanup = () => (done(), elsewhere.cleanup());
+    const outside = join(elsewhere.dir, 'outside.proto');
+    writeFileSync(outside, 'syntax = "proto3";\nmessage Secret { string s = 1; }\n');
+    const up = relative(join(dir, 'microservice'), outside);
+    writeFileSync(join(dir, 'microservice/b.proto'), `syntax = "proto3";\nimport "${up}";\n`);
+    const e = userError(() => prepareRun(dir));
+    expect(rel(dir, e)).toBe(`microservice/b.proto imports "${up}", which leads outside the package`);
+    expect(e.code).toBe('PROTO_IMPORT_OUTSIDE');
+    writeFileSync(join(dir, 'microservice/b.proto'), 'syntax = "proto3";\nimport "linked.proto";\n');
+    symlinkSync(outside, join(dir, 'microservice', 'linked.proto'));
+    expect(
+      rel(
+        dir,
+        userError(() => prepareRun(dir)),
+      ),
+    ).toBe('microservice/b.proto imports "linked.proto", which is a link leading outside the package');
+  });
+
+  it('names a cycle of imports', () => {
+    const dir = pkg();
+    writeFileSync(join(dir, 'microservice/b.proto'), 'syntax = "proto3";\nimport "x.proto";\n');
+    writeFileSync(join(dir, 'microservice/x.proto'), 'syntax = "proto3";\nimport "y.proto";\n');
+    writeFileSync(
+      join(dir, 'microservice/y.proto'),
+      'syntax = "proto3";\n// import "nothing.proto";\nimport "x.proto";\n',
+    );
+    const e = userError(() => prepareRun(dir));
+    expect(rel(dir, e)).toBe(
+      'microservice/x.proto: imports itself through microservice/x.proto -> microservice/y.proto -> microservice/x.proto',
+    );
+    expect(e.code).toBe('PROTO_IMPORT_CYCLE');
   });
 
   it('names an operation the proto does not offer, listing what it offers', () => {

@@ -37,6 +37,7 @@ describe('planLink', () => {
       mode: 'pass-through',
       fields: ['id', 'quantity', 'kind'],
       skipped: [],
+      absent: [],
     });
   });
 
@@ -47,6 +48,7 @@ describe('planLink', () => {
       mode: 'mapped',
       fields: ['id', 'total', 'quantity'],
       skipped: ['tags: repeated string vs string'],
+      absent: ['currency'],
     });
   });
 

@@ -31,7 +31,7 @@ const DATE = '2023-11-14T22:13:20Z';
 
 describe('buildExport', () => {
   it('puts connected_to on the operation named by from_method only', () => {
-    const { blueprint } = buildExport(loadUseCase(energyFixture), 'id-1', DATE);
+    const { blueprint } = buildExport(loadUseCase(energyFixture), 'id-1', DATE, '/tmp/out');
     const analyzer = blueprint.nodes.find((n) => n.container_name === 'data_analyzer1')!;
     expect(
       analyzer.operation_signature_list.map((o) => [o.operation_signature.operation_name, o.connected_to]),
@@ -46,8 +46,8 @@ describe('buildExport', () => {
   });
 
   it('is deterministic: same use case, id and date give the same bytes', () => {
-    const a = buildExport(loadUseCase(energyFixture), 'id-1', DATE);
-    const b = buildExport(loadUseCase(energyFixture), 'id-1', DATE);
+    const a = buildExport(loadUseCase(energyFixture), 'id-1', DATE, '/tmp/out');
+    const b = buildExport(loadUseCase(energyFixture), 'id-1', DATE, '/tmp/out');
     expect([...a.files.keys()]).toEqual(ENERGY_EXPORT_FILES);
     for (const [path, content] of a.files) expect(b.files.get(path)).toEqual(content);
   });
@@ -55,7 +55,7 @@ describe('buildExport', () => {
   it('refuses two different imports that would land on one path', () => {
     const { dir } = copy();
     editFile(dir, 'services/data_analyzer/proto/common/types.proto', (t) => `// the analyzer's copy\n${t}`);
-    const err = userError(() => buildExport(loadUseCase(dir), 'id-1', DATE));
+    const err = userError(() => buildExport(loadUseCase(dir), 'id-1', DATE, '/tmp/out'));
     expect(err.code).toBe('PROTO_PATH_CONFLICT');
     expect(err.message).toBe(
       `microservice/common/types.proto: ${dir}/services/data_analyzer/proto/common/types.proto and ${dir}/services/data_generator/proto/common/types.proto would both be exported there, and they differ`,

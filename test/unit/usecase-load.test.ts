@@ -170,14 +170,33 @@ describe('loadUseCase errors', () => {
     const err = errorOf(dir);
     expect(err.code).toBe('INCOMPATIBLE_MESSAGES');
     expect(err.message).toBe(
-      `${dir}/connections.json /pipeline/connections/1: data-generator.GenerateData returns energy.DataBatch, which data-analyzer.AnalyzeData cannot take as energy.DataBatch: field "record_count": int32 in the source, string expected; field "strict": missing in energy.DataBatch`,
+      `${dir}/connections.json /pipeline/connections/1: data-generator.GenerateData returns energy.DataBatch, which data-analyzer.AnalyzeData cannot take as energy.DataBatch: field "record_count": int32 in the source, string expected`,
     );
+    // Only what cannot be carried: the field the source lacks is no error.
     expect(err.details).toEqual({
-      mismatches: [
-        { field: 'record_count', reason: 'int32 in the source, string expected' },
-        { field: 'strict', reason: 'missing in energy.DataBatch' },
-      ],
+      mismatches: [{ field: 'record_count', reason: 'int32 in the source, string expected', severity: 'error' }],
     });
+  });
+
+  it('a target field the source lacks, a narrowed number, no field in common: notes, not errors', () => {
+    const dir = copy();
+    editFile(dir, 'services/data_analyzer/proto/data_analyzer.proto', (t) =>
+      t.replace(
+        '  int64 record_count = 2;',
+        '  float record_count = 2;\n  double threshold = 14;\n  bool strict = 15;',
+      ),
+    );
+    const link = `${dir}/connections.json /pipeline/connections/1: data-generator.GenerateData -> data-analyzer.AnalyzeData`;
+    expect(loadUseCase(dir).notes).toEqual([
+      `${link}: field "record_count": int32 in the source, float expected: narrowed when passed on (values may lose precision or range)`,
+      `${link}: fields "threshold", "strict" of energy.DataBatch not in energy.DataBatch: left at default / from --input`,
+    ]);
+    editFile(dir, 'services/data_analyzer/proto/data_analyzer.proto', (t) =>
+      t.replace(/message DataBatch \{[^}]*\}/, 'message DataBatch {\n  string path = 1;\n  bool strict = 2;\n}'),
+    );
+    expect(loadUseCase(dir).notes).toEqual([
+      `${link}: energy.DataBatch and energy.DataBatch have no field in common, so every field of energy.DataBatch is left at default / from --input`,
+    ]);
   });
 
   it('a cycle of unary rpcs among connections, with its path', () => {
