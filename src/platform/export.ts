@@ -126,10 +126,15 @@ export const BLUEPRINT_KEYS = ['name', 'pipeline_id', 'creation_date', 'type', '
 
 /**
  * Builds the package of a loaded use case in memory: pure, deterministic for the same use case, id, date and output
- * folder (generation_metadata.json's source_path is the use case relative to it).
+ * folder (generation_metadata.json's source_path is the use case relative to it; without one, ".").
  * Thrown: UserError PROTO_PATH_CONFLICT when two services import different files under one path.
  */
-export function buildExport(useCase: UseCase, pipelineId: string, date: string, outDir: string): ExportFiles {
+export function buildExport(
+  useCase: UseCase,
+  pipelineId: string,
+  date: string,
+  outDir: string = useCase.dir,
+): ExportFiles {
   const byCompose = new Map(useCase.services.map((s) => [s.composeService, s]));
   const links = new Map<string, Link[]>();
   for (const c of useCase.connections) {
