@@ -1,10 +1,7 @@
 // Fills the shell-script templates in templates/: every substituted value becomes a single-quoted shell word, so no
 // name from a user's file can turn into shell syntax however it is spelled. Names are validated before they get here
 // too; the quoting is what makes that validation a second line of defence instead of the only one.
-import { readFileSync } from 'node:fs';
-
-/** The folder of the text templates, two levels above this module both in src/deploy and in dist/deploy. */
-export const TEMPLATE_DIR = new URL('../../templates/', import.meta.url);
+import { fillTemplate, readTemplate } from '../util/template.js';
 
 /** One shell word whose value is exactly `value`: single quotes, with each ' written as '\''. */
 export function shellQuote(value: string): string {
@@ -19,26 +16,14 @@ export function shellWord(value: string): string {
 /** A value to substitute: a string becomes one quoted word, a list becomes quoted words separated by spaces. */
 export type TemplateValue = string | readonly string[];
 
-const PLACEHOLDER = /\{\{([a-z_]+)\}\}/g;
-
 /**
  * Replaces each `{{name}}` in `template` with the shell-quoted value of `values[name]`. A placeholder without a value
  * or a value without a placeholder is a bug in the caller, not a user mistake: thrown as a plain Error.
  */
 export function renderShellTemplate(template: string, values: Readonly<Record<string, TemplateValue>>): string {
-  const used = new Set<string>();
-  const out = template.replace(PLACEHOLDER, (_match, name: string) => {
-    const value = values[name];
-    if (value === undefined) throw new Error(`template placeholder {{${name}}} has no value`);
-    used.add(name);
-    return typeof value === 'string' ? shellQuote(value) : value.map(shellQuote).join(' ');
-  });
-  const unused = Object.keys(values).filter((name) => !used.has(name));
-  if (unused.length > 0) throw new Error(`template has no placeholder for ${unused.join(', ')}`);
-  return out;
+  return fillTemplate(template, values, (value) =>
+    typeof value === 'string' ? shellQuote(value) : value.map(shellQuote).join(' '),
+  );
 }
 
-/** Reads templates/<name>. */
-export function readTemplate(name: string): string {
-  return readFileSync(new URL(name, TEMPLATE_DIR), 'utf8');
-}
+export { readTemplate };
