@@ -8,7 +8,7 @@ import { expectJsonContract } from '../helpers/json-contract.js';
 
 const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
 const COMMANDS =
-  'commands: autocomplete, build, compose, export, graph, help, orchestrate, run, version (aieffect help)';
+  'commands: add service, autocomplete, build, compose, export, graph, help, init, orchestrate, run, version (aieffect help)';
 
 /** Runs the CLI, expects a usage error (exit 2, nothing on stdout) and returns its stderr lines. */
 async function usageError(args: string[]): Promise<string[]> {

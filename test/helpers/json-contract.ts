@@ -20,7 +20,9 @@ export type OutputKind =
   | 'run'
   | 'graph'
   | 'graph_written'
-  | 'version';
+  | 'version'
+  | 'init'
+  | 'add_service';
 
 let compiled: { whole: ValidateFunction; kind: (kind: OutputKind) => ValidateFunction } | undefined;
 
