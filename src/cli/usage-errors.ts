@@ -78,7 +78,7 @@ export function unexpectedArgsError(extra: string[], command: Pick<CommandShape,
  * "Parsing --flag ...", which marks it as usage too.
  */
 export function toUsageError(err: Error, command: CommandShape): UserError | undefined {
-  const help = `see \`aieffect ${command.id ?? ''} --help\` for usage`.replace('  ', ' ');
+  const help = `see \`aieffect ${(command.id ?? '').split(':').join(' ')} --help\` for usage`.replace('  ', ' ');
   if (err instanceof UserError) {
     if (!err.message.startsWith('Parsing --')) return err;
     return new UserError(err.code, oneLine(err.message), { exit: 2, hint: err.hint ?? help, details: err.details });
