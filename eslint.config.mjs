@@ -8,6 +8,8 @@ const noCommands = {
   group: ['**/commands/**'],
   message: 'src/ must not import from commands/ (arrows point one way).',
 };
+// chalk 5 ignores NO_COLOR: every colour goes through src/ui/color.ts, which honours it.
+const noChalk = { name: 'chalk', message: 'colour through src/ui/color.ts (it honours NO_COLOR and FORCE_COLOR).' };
 
 export default tseslint.config(
   { ignores: ['**/dist/**', 'node_modules/**', 'oclif.manifest.json', 'examples/*/data/**', '.tmp/**'] },
@@ -24,8 +26,16 @@ export default tseslint.config(
     ignores: ['src/commands/**'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      'no-restricted-imports': ['error', { patterns: [noCommands] }],
+      'no-restricted-imports': ['error', { paths: [noChalk], patterns: [noCommands] }],
     },
+  },
+  {
+    files: ['src/commands/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noChalk] }] },
+  },
+  {
+    files: ['src/ui/color.ts'],
+    rules: { 'no-restricted-imports': 'off' },
   },
   {
     files: [
@@ -41,6 +51,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: [noChalk],
           patterns: [
             noCommands,
             { group: ['**/ui/**', '**/cli/**'], message: 'core modules must not import the UI or the CLI layer.' },

@@ -1,11 +1,10 @@
 // Reports a UserError: for people, one line with the message, then the hint (stderr); with --json, {"error": ...}
-// on stdout. Colour only where the terminal has it
-// (chalk honours NO_COLOR, FORCE_COLOR and non-TTY streams).
-import { chalkStderr } from 'chalk';
+// on stdout. Colour only where the terminal has it (NO_COLOR, FORCE_COLOR: see color.ts).
+import { stderrColor } from './color.js';
 import type { UserError } from '../errors.js';
 
 function renderError(err: UserError): string {
-  const color = chalkStderr;
+  const color = stderrColor;
   const line = `${color.red.bold('error')} ${err.message}`;
   return err.hint ? `${line}\n  ${color.dim('hint:')} ${err.hint}` : line;
 }

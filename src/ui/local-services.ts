@@ -1,9 +1,10 @@
 // `aieffect run`'s own lines on stderr, around the engine's progress: services starting, ready, exiting and stopping,
 // a service's last output lines when it failed, and the table of running services for --keep-running.
-import { chalkStderr as color } from 'chalk';
+import { stderrColor as color } from './color.js';
 import type { EngineEvent } from '../engine/events.js';
 import type { LocalEvent, LocalServiceInfo } from '../local/runtime.js';
 import { createProgress, formatDuration, progressMode } from './progress.js';
+import { createStartupTree } from './startup-tree.js';
 
 function exitText(exit: { code: number | null; signal: string | null }): string {
   return exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code ?? '?'}`;
@@ -78,20 +79,36 @@ export function createRunConsole(flags: { json: boolean; progress: boolean; logs
   // Service output lines would tear the task tree apart: with --logs, progress is plain lines.
   const progress = createProgress(mode === 'tree' && flags.logs ? 'plain' : mode);
   const tree = mode === 'tree' && !flags.logs;
+  // On a terminal the start-up is a task with a spinner, ended before the pipeline's tree begins.
+  const startup = tree ? createStartupTree() : undefined;
+  // Engine events that come while the start-up tree draws its last frame: handled once it has.
+  let pending: EngineEvent[] | undefined;
+  let flushed: Promise<void> = Promise.resolve();
   // While the task tree is drawn, our own lines wait: written in between, they would land above its last frame.
   let drawing = false;
   const held: string[] = [];
   let forwarding = flags.logs && !flags.json;
+  const onEngine = (event: EngineEvent) => {
+    if (event.type === 'run-started' && tree) drawing = true;
+    progress.onEvent(event);
+  };
   return {
     onLocalEvent(event) {
-      if (mode === 'none') return;
+      if (mode === 'none' || startup?.onLocalEvent(event)) return;
       const line = describeLocalEvent(event);
       if (drawing) held.push(line);
       else process.stderr.write(line + '\n');
     },
     onEngineEvent(event) {
-      if (event.type === 'run-started' && tree) drawing = true;
-      progress.onEvent(event);
+      if (startup?.active) {
+        const queue: EngineEvent[] = (pending = []);
+        flushed = startup.finish(true).then(() => {
+          pending = undefined;
+          queue.forEach(onEngine);
+        });
+      }
+      if (pending) pending.push(event);
+      else onEngine(event);
     },
     onOutput(service, line) {
       if (forwarding) process.stderr.write(`${service} | ${line}\n`);
@@ -100,6 +117,9 @@ export function createRunConsole(flags: { json: boolean; progress: boolean; logs
       forwarding = on;
     },
     async done() {
+      // A start-up that never reached the pipeline failed (the command reports why).
+      await startup?.finish(false);
+      await flushed;
       await progress.done();
       drawing = false;
       for (const line of held.splice(0)) process.stderr.write(line + '\n');

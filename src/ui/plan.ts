@@ -1,6 +1,6 @@
 // `--plan` as text: the execution levels, the links with how each maps messages, the addresses, and what cannot run
 // yet. Takes the plan as plain data (the shape of the engine's RunPlan), so the UI depends on no engine code.
-import color from 'chalk';
+import { stdoutColor as color } from './color.js';
 
 export interface PlanView {
   pipeline?: string;

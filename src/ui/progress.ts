@@ -1,25 +1,10 @@
 // Progress of a pipeline run on stderr, driven only by the engine's events: a listr2 task tree (readiness, then the
 // nodes grouped by level, each with its status and duration) on a terminal, plain lines otherwise or with
 // --no-progress... none at all (and none with --json). stdout stays for results.
-import { chalkStderr as color } from 'chalk';
-import {
-  DefaultRenderer,
-  Listr,
-  ListrLogger,
-  ProcessOutput,
-  type ListrTask,
-  type ListrTaskWrapper,
-  type SimpleRenderer,
-} from 'listr2';
+import { Listr, type ListrTask, type ListrTaskWrapper, type SimpleRenderer } from 'listr2';
 import type { EngineEvent, EngineEventHandler } from '../engine/events.js';
-
-/**
- * listr2's tree, drawn on stderr. listr2 falls back to line output whenever stdout is not a terminal, but results go
- * to stdout (often redirected to a file) and the tree to stderr, so only stderr's terminal matters here.
- */
-class StderrTreeRenderer extends DefaultRenderer {
-  static override nonTTY = true;
-}
+import { stderrColor as color } from './color.js';
+import { markWaiting, treeOptions, type StderrTreeRenderer } from './tree.js';
 
 type Wrapper = ListrTaskWrapper<unknown, typeof StderrTreeRenderer, typeof SimpleRenderer>;
 type Task = ListrTask<unknown, typeof StderrTreeRenderer, typeof SimpleRenderer>;
@@ -155,6 +140,10 @@ interface Deferred {
   /** Applied when listr2 creates the task, if the event came first. */
   title?: string;
   skip?: string;
+  /** Drawn as waiting (no spinner) until its work starts. */
+  waiting?: boolean;
+  /** listr2's task object, once created. */
+  listrTask?: object;
 }
 
 function setTitle(d: Deferred | undefined, title: string): void {
@@ -194,10 +183,7 @@ function treeProgress(): Progress {
   const containers = new Set<string>();
   let readyCount = 0;
   let running: Promise<unknown> = Promise.resolve();
-  // The tree is drawn on stderr; while it draws, other stderr output is buffered and printed after it.
-  const logger = new ListrLogger({
-    processOutput: new ProcessOutput(process.stderr, process.stderr, { dump: ['stderr'], leaveEmptyLine: false }),
-  });
+  let finished: EngineEvent | undefined;
 
   /** A task settled by `d`, taking the title (and skip) its events set before listr2 created it. */
   const deferredTask = (title: string, d: Deferred): Task => ({
@@ -210,6 +196,11 @@ function treeProgress(): Progress {
     },
   });
   const nodeTask = (id: string): Task => deferredTask(`${id} ${color.dim('waiting')}`, nodes.get(id)!);
+  const working = (d: Deferred | undefined) => {
+    if (!d) return;
+    d.waiting = false;
+    if (d.listrTask) markWaiting(d.listrTask, false);
+  };
 
   const settleAll = () => {
     ready.resolve();
@@ -220,22 +211,29 @@ function treeProgress(): Progress {
     onEvent: (event) => {
       switch (event.type) {
         case 'run-started': {
-          for (const id of event.nodes) nodes.set(id, deferred());
+          for (const id of event.nodes) {
+            const d = deferred();
+            d.waiting = true;
+            nodes.set(id, d);
+          }
           const list = new Listr(
             [
               deferredTask('services', ready),
               ...event.levels.map((level, i): Task => ({
                 title: `level ${i}`,
-                task: (_ctx, task) => task.newListr(level.map(nodeTask), { concurrent: true, exitOnError: false }),
+                task: (_ctx, task) => {
+                  const sub = task.newListr(level.map(nodeTask), { concurrent: true, exitOnError: false });
+                  // Marked before they start, so a node whose call has not begun never shows the spinner.
+                  sub.tasks.forEach((t, j) => {
+                    const d = nodes.get(level[j]!)!;
+                    d.listrTask = t;
+                    if (d.waiting) markWaiting(t);
+                  });
+                  return sub;
+                },
               })),
             ],
-            {
-              concurrent: true,
-              exitOnError: false,
-              registerSignalListeners: false,
-              renderer: StderrTreeRenderer,
-              rendererOptions: { logger, collapseSubtasks: false, showErrorMessage: true },
-            },
+            treeOptions(),
           );
           running = list.run().catch(() => {});
           break;
@@ -250,6 +248,7 @@ function treeProgress(): Progress {
           break;
         case 'node-started': {
           ready.resolve();
+          working(nodes.get(event.node));
           setTitle(nodes.get(event.node), event.node);
           break;
         }
@@ -284,6 +283,7 @@ function treeProgress(): Progress {
           process.stderr.write(`${describeEvent(event)}\n`);
           break;
         case 'run-finished':
+          finished = event;
           if (event.status !== 'succeeded') {
             ready.reject(new Error('services: not ready'));
             // Nodes the run never reached (services not ready, a failure upstream): shown as not run, not as done.
@@ -300,6 +300,9 @@ function treeProgress(): Progress {
     done: async () => {
       settleAll();
       await running;
+      // Below the tree's last frame, the total: `run succeeded in 1.02 s`.
+      if (finished) process.stderr.write(`${describeEvent(finished)}\n`);
+      finished = undefined;
     },
   };
 }

@@ -21,10 +21,16 @@ export interface ComposeFileChoice {
 
 /**
  * The compose file of a use case: `file` when given (-f; relative to the working directory, as Docker Compose takes
- * it), else the first of COMPOSE_FILES in the folder. Thrown: UserError FILE_NOT_FOUND naming what was looked for.
+ * it), else the first of COMPOSE_FILES in the folder. Thrown: UserError NOT_A_DIRECTORY, FILE_NOT_FOUND naming what
+ * was looked for.
  */
 export function findComposeFile(useCaseDir: string, file?: string): ComposeFileChoice {
   const dir = resolve(useCaseDir);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new UserError('NOT_A_DIRECTORY', `${displayPath(dir)}: no such directory`, {
+      hint: 'give the use case folder (the one holding its compose file, services/ and connections.json)',
+    });
+  }
   if (file !== undefined) {
     const path = resolve(file);
     if (!existsSync(path) || !statSync(path).isFile()) {

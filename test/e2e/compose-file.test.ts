@@ -23,7 +23,7 @@ describe('the compose file of a use case', () => {
     expect(build.code, build.stderr).toBe(0);
     expect(expectJsonContract<BuildJson>('build', build.stdout).images).toHaveLength(3);
     expect(readFileSync(join(dir, 'build_and_tag.sh'), 'utf8')).toContain(
-      `docker compose --project-name "$project" --file 'compose.yaml' build "\${services[@]}"`,
+      `--project-name "$project" --file 'compose.yaml' build`,
     );
     const exported = await runCli(['export', 'energy_pipeline', 'out', '--json'], { cwd: root });
     expect(exported.code, exported.stderr).toBe(0);
