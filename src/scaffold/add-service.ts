@@ -39,7 +39,8 @@ export interface AddServiceResult {
   files: string[];
   /** The connection added with `after`. */
   connection?: { from_service: string; from_method: string; to_service: string; to_method: string };
-  /** What the user still has to do (npm install, a dependency package.json lacks). */
+  /** What the user still has to do (npm install, a dependency package.json lacks), and the export's notes on the
+   * change (fields of the new link left at their defaults). */
   notes: string[];
   /** Whether the use case's npm dependencies need installing (a TypeScript service, no node_modules yet). */
   npm: boolean;
@@ -151,6 +152,9 @@ export async function addService(
   }
 
   // What `aieffect export` and `aieffect run` read, read back the same way (with --after: the link type-checked).
-  await writeChange(dir, files, () => loadUseCase(dir));
+  // Its notes that the use case did not have before are the change's (say, a link whose messages share no field).
+  const changed = await writeChange(dir, files, () => loadUseCase(dir));
+  const known = new Set(useCase.notes);
+  notes.push(...changed.notes.filter((n) => !known.has(n)));
   return { dir, names, lang, files: fileList(files), ...(connection ? { connection } : {}), notes, npm };
 }

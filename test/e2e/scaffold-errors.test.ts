@@ -4,6 +4,7 @@
 import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { AddServiceJson } from '../../src/commands/add/service.js';
 import type { InitJson } from '../../src/commands/init.js';
 import { listFiles, repoRoot, runCli, tempDir } from '../helpers/cli.js';
 import { expectJsonContract } from '../helpers/json-contract.js';
@@ -23,6 +24,14 @@ function work(): string {
 /** Every file below `dir` with its content: "nothing written" means this is the same before and after. */
 function snapshot(dir: string): Record<string, string> {
   return Object.fromEntries(listFiles(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+}
+
+/** A copy of the energy example's own files (no data/, dist/ or node_modules/) at `dir`. */
+function copyEnergy(dir: string): void {
+  cpSync(join(repoRoot, 'examples', 'file_based_energy_pipeline'), dir, {
+    recursive: true,
+    filter: (src) => !/[/\\](data|dist|node_modules)$/.test(src),
+  });
 }
 
 /** A use case made by `init --no-install` in a fresh folder. */
@@ -204,31 +213,59 @@ describe('aieffect add service', () => {
     expect(readdirSync(root)).toEqual([]);
   });
 
-  it("--after a service whose output does not fit: the export's error, every change undone", async () => {
+  it("--after a service whose output cannot be carried into Message: the export's error, every change undone", async () => {
+    const { dir } = await useCase();
+    // sink answers with a Result whose "text" is a number: source -> sink still fits, sink -> a new service cannot.
+    const proto = join(dir, 'services', 'sink', 'proto', 'sink.proto');
+    writeFileSync(
+      proto,
+      readFileSync(proto, 'utf8')
+        .replace('rpc Process(Message) returns (Message);', 'rpc Process(Message) returns (Result);')
+        .concat('\nmessage Result {\n  int32 text = 1;\n}\n'),
+    );
+    const before = snapshot(dir);
+    const r = await runCli(['add', 'service', 'cleaner', '--after', 'sink', '--no-install'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      /^error connections\.json \/pipeline\/connections\/1: sink\.Process returns sink\.Result, which cleaner\.Process cannot take as cleaner\.Message: field "text": int32 in the source, string expected/,
+    );
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it("--after a service whose output shares no field with Message: added, with the export's note on the link", async () => {
     const root = work();
     const energy = join(root, 'energy');
-    cpSync(join(repoRoot, 'examples', 'file_based_energy_pipeline'), energy, {
-      recursive: true,
-      filter: (src) => !/[/\\](data|dist|node_modules)$/.test(src),
-    });
-    const before = snapshot(energy);
+    copyEnergy(energy);
+    const note =
+      'connections.json /pipeline/connections/3: report-generator.GenerateReport -> cleaner.Process: ' +
+      'report_generator.GenerateReportResponse and cleaner.Message have no field in common, so every field of ' +
+      'cleaner.Message is left at default / from --input';
     const r = await runCli(['add', 'service', 'cleaner', '--after', 'report-generator', '--no-install'], {
       cwd: energy,
     });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(
-      /^error connections\.json \/pipeline\/connections\/3: report-generator\.GenerateReport returns \S+, which cleaner\.Process cannot take as cleaner\.Message: field "text": missing in \S+/,
-    );
-    expect(snapshot(energy)).toEqual(before);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(`${note}\n`);
+    expect(r.stdout).toContain('connected report-generator.GenerateReport -> cleaner.Process\n');
+
+    // The same with --json, in a fresh copy: the note among the notes, stderr quiet.
+    const again = join(root, 'again');
+    copyEnergy(again);
+    const json = await runCli(['add', 'service', 'cleaner', '--after', 'report-generator', '--no-install', '--json'], {
+      cwd: again,
+    });
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.stderr).toBe('');
+    expect(expectJsonContract<AddServiceJson>('add_service', json.stdout)).toMatchObject({
+      connection: { from_service: 'report-generator', from_method: 'GenerateReport', to_service: 'cleaner' },
+      notes: [note],
+    });
   });
 
   it("keeps docker-compose.yml's comments and layout: the entry is appended to the services block", async () => {
     const root = work();
     const energy = join(root, 'energy');
-    cpSync(join(repoRoot, 'examples', 'file_based_energy_pipeline'), energy, {
-      recursive: true,
-      filter: (src) => !/[/\\](data|dist|node_modules)$/.test(src),
-    });
+    copyEnergy(energy);
     const compose = readFileSync(join(energy, 'docker-compose.yml'), 'utf8');
     const r = await runCli(['add', 'service', 'cleaner', '--no-install'], { cwd: energy });
     expect(r.code, r.stderr).toBe(0);
@@ -236,7 +273,7 @@ describe('aieffect add service', () => {
       'cleaner is in no connection: a pipeline with connections calls only connected rpcs, so link cleaner.Process in connections.json\n',
     );
     // The example declares every dependency of the template and has no node_modules in the copy: npm install next.
-    expect(r.stdout).toContain('next:\n  (cd . && npm install)\n  aieffect run .\n');
+    expect(r.stdout).toContain('next:\n  npm install\n  aieffect run .\n');
     expect(readFileSync(join(energy, 'docker-compose.yml'), 'utf8')).toBe(
       `${compose}\n  cleaner:\n    build:\n      context: .\n      dockerfile: services/cleaner/Dockerfile\n` +
         "    environment:\n      GRPC_PORT: '50051'\n    ports:\n      - '50055:50051'\n    volumes:\n      - ./data:/app/data\n" +

@@ -73,7 +73,8 @@ export default class AddService extends BaseCommand {
       await npmInstall(result.dir, (line) => this.note(`  ${line}`));
       installed = true;
     }
-    const next = [...(result.npm && !installed ? [`(cd ${where} && npm install)`] : []), `aieffect run ${where}`];
+    const install = shown === '.' ? 'npm install' : `(cd ${where} && npm install)`;
+    const next = [...(result.npm && !installed ? [install] : []), `aieffect run ${where}`];
     this.log(renderNextSteps(next));
     return writerJson(
       { outputDir: result.dir, files: result.files, notes, next },
