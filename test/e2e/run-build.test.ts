@@ -1,7 +1,8 @@
 // e2e: examples run from any folder with only what their own files declare. A copy of the energy example far from
 // this repository, after `npm ci` in it (dependencies from npm's cache, which the repository's own `npm ci` filled:
 // no network), is built by `aieffect run` (x-aieffect.build: `npm run build`, only when dist/ is stale) and started as
-// plain JavaScript. Without its dependencies installed, the build fails saying so.
+// plain JavaScript. Without its dependencies installed, the build fails saying so. The polyglot example's copy runs
+// its TypeScript service the same way, beside its Python one.
 import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -9,7 +10,7 @@ import yaml from 'js-yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listFiles, repoRoot, runCli, tempDir } from '../helpers/cli.js';
 import { ENERGY_RESULTS } from '../helpers/energy-example.js';
-import { processesWithEnv } from '../helpers/local.js';
+import { processesWithEnv, pythonWithGrpc } from '../helpers/local.js';
 
 const energy = join(repoRoot, 'examples', 'file_based_energy_pipeline');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -19,18 +20,18 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** The example's own files (what git holds: no data/, dist/ or node_modules/) in a fresh folder outside the repo. */
-function copyOutside(): { root: string; dir: string } {
+/** An example's own files (what git holds: no data/, dist/ or node_modules/) in a fresh folder outside the repo. */
+function copyOutside(example = energy, name = 'energy'): { root: string; dir: string } {
   const tmp = tempDir('aieffect-example-copy-');
   cleanups.push(tmp.cleanup);
   const tracked = new Set(
-    execFileSync('git', ['ls-files', '-z', '.'], { cwd: energy, encoding: 'utf8' }).split('\0').filter(Boolean),
+    execFileSync('git', ['ls-files', '-z', '.'], { cwd: example, encoding: 'utf8' }).split('\0').filter(Boolean),
   );
-  const dir = join(tmp.dir, 'energy');
-  cpSync(energy, dir, {
+  const dir = join(tmp.dir, name);
+  cpSync(example, dir, {
     recursive: true,
     filter: (src) => {
-      const rel = relative(energy, src);
+      const rel = relative(example, src);
       return rel === '' || [...tracked].some((f) => f === rel || f.startsWith(`${rel}/`));
     },
   });
@@ -157,4 +158,41 @@ describe('aieffect run: an example copied out of the repository', () => {
     );
     expect(listFiles(root)).toEqual(before);
   });
+});
+
+describe('aieffect run: the polyglot example copied out of the repository', () => {
+  it('after npm ci in its TypeScript service: built, both languages started, exact results', async () => {
+    const python = pythonWithGrpc();
+    expect(python, 'no python3 with grpcio: install python3-grpcio and python3-protobuf').toBeDefined();
+    const { root, dir } = copyOutside(join(repoRoot, 'examples', 'polyglot_pipeline'), 'polyglot');
+    execFileSync(npm, ['ci', '--offline', '--no-audit', '--no-fund'], {
+      cwd: join(dir, 'services', 'sensor_source'),
+      stdio: 'ignore',
+      env: { ...process.env, PATH },
+    });
+    const data = join(root, 'data');
+    const r = await runCli(['run', 'polyglot', '--data-dir', data], {
+      cwd: root,
+      env: { PATH, PYTHON: python },
+      timeoutMs: 120_000,
+    });
+    expect(r.stderr).toContain('run succeeded in ');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^build {2}sensor-source: npm run build \(dist is missing\)$/m);
+    expect(r.stderr).toMatch(/^launch sensor-source pid \d+, 127\.0\.0\.1:\d+: node dist\/server\.js$/m);
+    const results = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(results['sensor_source1:ReadSensors']).toEqual({
+      file_path: 'readings.csv',
+      sample_count: 72,
+      sensor_count: 3,
+    });
+    expect(results['statistics1:Summarize']).toMatchObject({
+      summary_path: 'statistics.json',
+      sample_count: 72,
+      mean_temperature: 19.303,
+      warmest_sensor: 'S3',
+    });
+    expect(listFiles(data)).toEqual(['readings.csv', 'statistics.json']);
+    expect(processesWithEnv('DATA_DIR', data)).toEqual([]);
+  }, 300_000);
 });
