@@ -77,7 +77,8 @@ describe('aieffect run: an example copied out of the repository', () => {
     expect(second.code).toBe(0);
     expect(second.stderr).not.toMatch(/^build /m);
     const edited = join(dir, 'services', 'data_generator', 'generate.ts');
-    const later = Date.now() / 1000 + 5;
+    // Newer than the first build, not in the future: the rebuild that follows must come out newer than the edit.
+    const later = Date.now() / 1000;
     utimesSync(edited, later, later);
     const third = await runCli(['run', 'energy', '--data-dir', data, '--json'], { cwd: root, env, timeoutMs: 120_000 });
     expect(third.code).toBe(0);
