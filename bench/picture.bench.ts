@@ -18,18 +18,36 @@ import { median, round, type BenchResult } from './types.js';
 const bin = fileURLToPath(new URL('../bin/run.js', import.meta.url));
 const example = fileURLToPath(new URL('../examples/file_based_energy_pipeline', import.meta.url));
 
-function cli(args: string[]): number {
-  const t0 = process.hrtime.bigint();
+function cli(args: string[]): void {
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`aieffect ${args.join(' ')} failed: ${r.stderr}`);
-  return ms;
 }
 
 async function timed(fn: () => unknown): Promise<number> {
   const t0 = performance.now();
   await fn();
   return performance.now() - t0;
+}
+
+/** `measured` against `baseline`, interleaved `runs` times after `warm` warm-up rounds: one figure (median). */
+async function compare(
+  id: string,
+  runs: number,
+  warm: number,
+  baseline: () => unknown,
+  measured: () => unknown,
+): Promise<BenchResult> {
+  const base: number[] = [];
+  const value: number[] = [];
+  for (let i = 0; i < warm + runs; i++) {
+    const b = await timed(baseline);
+    const v = await timed(measured);
+    if (i < warm) continue;
+    base.push(b);
+    value.push(v);
+  }
+  const [b, v] = [round(median(base), 2), round(median(value), 1)];
+  return { id, value: v, unit: 'ms', baseline: b, ratio: round(v / b) };
 }
 
 function layered(n: number) {
@@ -50,45 +68,26 @@ function layered(n: number) {
 export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
 
-  const svg: number[] = [];
-  const mermaid: number[] = [];
-  for (let i = 0; i < 7; i++) {
-    const m = cli(['graph', example, '--format', 'mermaid']);
-    const s = cli(['graph', example, '--format', 'svg']);
-    if (i < 2) continue;
-    mermaid.push(m);
-    svg.push(s);
-  }
-  const cliBase = round(median(mermaid), 1);
-  const cliSvg = round(median(svg), 1);
-  results.push({
-    id: 'graph.svg.example_ms',
-    value: cliSvg,
-    unit: 'ms',
-    baseline: cliBase,
-    ratio: round(cliSvg / cliBase),
-  });
-
+  results.push(
+    await compare(
+      'graph.svg.example_ms',
+      5,
+      2,
+      () => cli(['graph', example, '--format', 'mermaid']),
+      () => cli(['graph', example, '--format', 'svg']),
+    ),
+  );
   const graph = layered(400);
   const picture = pictureOf(graph, 'bench');
-  const dotTimes: number[] = [];
-  const svgTimes: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const d = await timed(() => toDot(picture));
-    const s = await timed(() => renderPicture(picture, 'svg'));
-    if (i < 1) continue;
-    dotTimes.push(d);
-    svgTimes.push(s);
-  }
-  const dotBase = round(median(dotTimes), 2);
-  const svg400 = round(median(svgTimes), 1);
-  results.push({
-    id: 'graph.svg.400_ops_ms',
-    value: svg400,
-    unit: 'ms',
-    baseline: dotBase,
-    ratio: round(svg400 / dotBase),
-  });
+  results.push(
+    await compare(
+      'graph.svg.400_ops_ms',
+      4,
+      1,
+      () => toDot(picture),
+      () => renderPicture(picture, 'svg'),
+    ),
+  );
 
   const recorder = createRunRecorder();
   const t = Date.now();
@@ -106,23 +105,14 @@ export async function run(): Promise<BenchResult[]> {
     generator: 'aieffect bench',
     createdAt: new Date(t),
   };
-  const plain: number[] = [];
-  const full: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const p = await timed(() => renderReport({ ...input, picture, graphNote: 'left out' }));
-    const f = await timed(() => buildRunReport({ ...input, picture }));
-    if (i < 1) continue;
-    plain.push(p);
-    full.push(f);
-  }
-  const pageBase = round(median(plain), 1);
-  const page = round(median(full), 1);
-  results.push({
-    id: 'report.build.400_ops_ms',
-    value: page,
-    unit: 'ms',
-    baseline: pageBase,
-    ratio: round(page / pageBase),
-  });
+  results.push(
+    await compare(
+      'report.build.400_ops_ms',
+      4,
+      1,
+      () => renderReport({ ...input, picture, graphNote: 'left out' }),
+      () => buildRunReport({ ...input, picture }),
+    ),
+  );
   return results;
 }
