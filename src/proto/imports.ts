@@ -26,14 +26,20 @@ export function isWellKnownImport(importPath: string): boolean {
 }
 
 /**
- * Checks every import reachable from `file` against the package folder `root`, resolving as the runtime loader does
- * (the top proto's folder first, then the importing file's folder). Thrown (UserError, exit 1):
- * PROTO_IMPORT_OUTSIDE (an import that leads out of the package, also through a symlink), PROTO_IMPORT_MISSING
- * (a file the package does not contain), PROTO_IMPORT_CYCLE (naming the cycle).
+ * Checks `file` and every import reachable from it against the package folder `root`, resolving as the runtime loader
+ * does (the top proto's folder first, then the importing file's folder). Thrown (UserError, exit 1):
+ * PROTO_IMPORT_OUTSIDE (the node's proto a link leading out, an import that leads out of the package, also through a
+ * symlink), PROTO_IMPORT_MISSING (a file the package does not contain), PROTO_IMPORT_CYCLE (naming the cycle).
  */
 export function checkPackageImports(file: string, root: string): void {
   const includeDir = dirname(file);
   const realRoot = realpathSync(root);
+  if (existsSync(file) && !isInside(realRoot, realpathSync(file))) {
+    throw new UserError('PROTO_IMPORT_OUTSIDE', `${displayPath(file)}: is a link leading outside the package`, {
+      file: displayPath(file),
+      hint: 'a package is self-contained: replace the link by the file itself',
+    });
+  }
   const done = new Set<string>();
   const visit = (current: string, chain: string[]): void => {
     if (done.has(current)) return;

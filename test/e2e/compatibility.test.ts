@@ -166,6 +166,25 @@ describe('broken packages: one line naming the file and what to do, exit 1, noth
     );
   });
 
+  it('a proto importing a file outside the package: named, and never read', async () => {
+    const dir = copyPackage('original_file_based', 'pkg');
+    writeFileSync(join(tmp.dir, 'outside.proto'), 'syntax = "proto3";\nmessage Secret { string s = 1; }\n');
+    const proto = join(dir, 'microservice', 'data_analyzer1.proto');
+    writeFileSync(
+      proto,
+      readFileSync(proto, 'utf8').replace(
+        'package data_analyzer;',
+        'package data_analyzer;\nimport "../../outside.proto";',
+      ),
+    );
+    const lines = [
+      'error pkg/microservice/data_analyzer1.proto imports "../../outside.proto", which leads outside the package',
+      '  hint: a package is self-contained: ship the imported file in microservice/ and import it by a path inside',
+    ];
+    await expectBroken(['orchestrate', 'pkg', '--plan'], lines);
+    await expectBroken(['orchestrate', 'pkg', '--address', 'data_analyzer1=127.0.0.1:1'], lines);
+  });
+
   it('no microservice/ folder at all', async () => {
     const dir = copyPackage('original_file_based', 'pkg');
     rmSync(join(dir, 'microservice'), { recursive: true });

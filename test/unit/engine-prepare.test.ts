@@ -126,6 +126,15 @@ describe('prepareRun', () => {
         userError(() => prepareRun(dir)),
       ),
     ).toBe('microservice/b.proto imports "linked.proto", which is a link leading outside the package');
+    // The node's own proto too.
+    rmSync(join(dir, 'microservice', 'b.proto'));
+    symlinkSync(outside, join(dir, 'microservice', 'b.proto'));
+    expect(
+      rel(
+        dir,
+        userError(() => prepareRun(dir)),
+      ),
+    ).toBe('microservice/b.proto: is a link leading outside the package');
   });
 
   it('names a cycle of imports', () => {
