@@ -42,6 +42,12 @@ export default class Export extends BaseCommand {
       description:
         'pipeline_id to write (default: a random UUID); pin it, with SOURCE_DATE_EPOCH, for reproducible output',
     }),
+    'proto-path': Flags.string({
+      multiple: true,
+      helpValue: '<dir>',
+      description:
+        "a folder where imports are looked for after the importing proto's own (like protoc -I); repeatable. An import found nowhere is taken from the use case when exactly one file there has its path",
+    }),
   };
 
   async run(): Promise<ExportJson> {
@@ -50,6 +56,7 @@ export default class Export extends BaseCommand {
       overwrite: flags.overwrite,
       pipelineId: flags['pipeline-id'],
       composeFile: flags.file,
+      protoPaths: flags['proto-path'],
     });
     const out = summaryPath(summary.outDir);
     const notes = [

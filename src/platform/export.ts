@@ -37,6 +37,8 @@ export interface ExportOptions {
   pipelineId?: string;
   /** Pins creation_date (default: SOURCE_DATE_EPOCH when set, else now). */
   now?: Date;
+  /** --proto-path: folders where imports are looked for after the importing proto's own, like protoc's -I. */
+  protoPaths?: readonly string[];
   /** The use case's compose file (-f), when not one of the standard names in the folder. */
   composeFile?: string;
 }
@@ -302,6 +304,20 @@ export function checkOutputDir(useCaseDir: string, outDir: string, overwrite: bo
   return { replaced: true };
 }
 
+/** The --proto-path folders, each checked to exist. Thrown: UserError USAGE (exit 2). */
+function checkProtoPaths(paths: readonly string[]): string[] {
+  return paths.map((p) => {
+    const dir = resolve(p);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      throw new UserError('USAGE', `--proto-path ${p}: no such folder`, {
+        exit: 2,
+        hint: 'give a folder holding imported .proto files, as for protoc -I',
+      });
+    }
+    return dir;
+  });
+}
+
 /** Writes the package into `outDir` atomically (a temporary sibling renamed into place). */
 export async function writeExport(outDir: string, files: ExportFiles, replace: boolean): Promise<void> {
   await writeDirAtomic(resolve(outDir), replace, (tmp) => {
@@ -327,7 +343,8 @@ export async function exportUseCase(
   const overwrite = options.overwrite ?? false;
   // Refusals first: they are mistakes on the command line, whatever the use case holds.
   checkOutputDir(useCaseDir, outDir, overwrite);
-  const useCase = loadUseCase(useCaseDir, { composeFile: options.composeFile });
+  const protoPaths = checkProtoPaths(options.protoPaths ?? []);
+  const useCase = loadUseCase(useCaseDir, { composeFile: options.composeFile, protoPaths });
   const files = buildExport(useCase, pipelineId, date, outDir);
   const { replaced } = checkOutputDir(useCaseDir, outDir, overwrite);
   await writeExport(outDir, files, replaced);

@@ -1,14 +1,15 @@
 // Static inspection of a .proto file for `export`: which services and rpcs it declares (with stream flags and
 // fully-qualified message types) and which files it pulls in through imports. Parsing is protobufjs's own parser,
 // so comments, options, multi-line declarations, nested messages and package-qualified names behave as in protoc.
-// Imports resolve against the proto's folder (its include root, the way the runtime loads the exported copy) and then
-// against the importing file's folder; google/protobuf well-known types come bundled with protobufjs.
+// Imports are found as import-resolver.ts says (the importing file's folder, the proto's folder, --proto-path, then a
+// unique match in the use case); google/protobuf well-known types come bundled with protobufjs.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import protobuf from 'protobufjs';
 import { UserError } from '../errors.js';
-import { displayPath, isInside } from '../util/paths.js';
+import { displayPath } from '../util/paths.js';
+import { ImportResolver, type ImportSearch } from './import-resolver.js';
 import { stripComments } from './imports.js';
 
 export interface RpcInfo {
@@ -30,7 +31,7 @@ export interface ServiceInfo {
 export interface ProtoImport {
   /** Absolute path of the imported file. */
   file: string;
-  /** Its path relative to the proto's folder, with `/`: where it must sit beside a copy of the proto. */
+  /** Where it sits in the package relative to the proto's folder, `/`-separated: where the runtime finds it. */
   importPath: string;
 }
 
@@ -45,6 +46,8 @@ export interface ProtoInfo {
   imports: ProtoImport[];
   /** The parsed and resolved protobufjs root holding every type of the proto and its imports. */
   root: protobuf.Root;
+  /** Imports found by searching the use case, one line each saying where. */
+  notes: string[];
 }
 
 const PARSE_OPTIONS: protobuf.IParseOptions = { keepCase: true, alternateCommentMode: true };
@@ -153,7 +156,11 @@ interface LoadState {
   root: protobuf.Root;
   /** Absolute path -> source text, for every loaded user file. */
   sources: Map<string, string>;
+  /** Absolute path -> where the file sits in the package, relative to the service proto's folder. */
+  packagePaths: Map<string, string>;
   wellKnownLoaded: Set<string>;
+  resolver: ImportResolver;
+  notes: string[];
 }
 
 function loadWellKnown(state: LoadState, importPath: string): void {
@@ -169,16 +176,8 @@ function loadWellKnown(state: LoadState, importPath: string): void {
   for (const imp of parsed.imports ?? []) loadWellKnown(state, imp);
 }
 
-/** Where an import of `from` lands: the proto's folder first (protoc's include root), then `from`'s own folder. */
-function resolveImport(state: LoadState, from: string, importPath: string): string | undefined {
-  for (const base of [state.rootDir, dirname(from)]) {
-    const candidate = resolve(base, importPath);
-    if (existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-function loadFile(state: LoadState, file: string): void {
+/** Loads `file` and, depth first, what it imports; `stack` holds the importing files, for cycles. */
+function loadFile(state: LoadState, file: string, stack: string[] = []): void {
   if (state.sources.has(file)) return;
   let source: string;
   try {
@@ -214,21 +213,23 @@ function loadFile(state: LoadState, file: string): void {
         `import "${importPath}" must be a path inside the proto folder (no "..", not absolute)`,
       );
     }
-    const target = resolveImport(state, file, importPath);
-    if (!target) {
+    const place = where(file, at);
+    const target = state.resolver.resolve(file, state.packagePaths.get(file)!, importPath, place);
+    const chain = [...stack, file];
+    if (chain.includes(target.file)) {
+      const cycle = [...chain.slice(chain.indexOf(target.file)), target.file].map((f) => displayPath(f));
       throw new UserError(
-        'PROTO_IMPORT_NOT_FOUND',
-        `${where(file, at)}: import "${importPath}" not found (looked in ${displayPath(state.rootDir)})`,
+        'PROTO_IMPORT_CYCLE',
+        `${place}: import "${importPath}" closes a cycle: ${cycle.join(' -> ')}`,
         {
           file: displayPath(file),
-          hint: 'imports resolve relative to the folder of the proto that declares the service',
+          hint: 'protoc refuses circular imports too: move what both need into a third file',
         },
       );
     }
-    if (!isInside(state.rootDir, target)) {
-      throw syntaxError(file, at, `import "${importPath}" resolves outside ${displayPath(state.rootDir)}`);
-    }
-    loadFile(state, target);
+    if (target.note !== undefined && !state.notes.includes(target.note)) state.notes.push(target.note);
+    if (!state.packagePaths.has(target.file)) state.packagePaths.set(target.file, target.packagePath);
+    loadFile(state, target.file, chain);
   }
 }
 
@@ -296,17 +297,23 @@ function describeService(service: protobuf.Service): ServiceInfo {
 }
 
 /**
- * Parses `file` and everything it imports. Thrown: UserError PROTO_SYNTAX (`<file>:<line>:<col>: <reason>`, also for
- * unknown types and bad import paths), PROTO_IMPORT_NOT_FOUND, FILE_UNREADABLE.
+ * Parses `file` and everything it imports, found as ImportResolver says (`search`: the use case and --proto-path
+ * folders; without it, imports come from the proto's folder only). Thrown: UserError PROTO_SYNTAX
+ * (`<file>:<line>:<col>: <reason>`, also for unknown types and bad import paths), PROTO_IMPORT_NOT_FOUND,
+ * PROTO_IMPORT_AMBIGUOUS, PROTO_IMPORT_OUTSIDE (also a symlink leading out), PROTO_IMPORT_CYCLE, FILE_UNREADABLE.
  */
-export function loadProto(file: string): ProtoInfo {
+export function loadProto(file: string, search?: ImportSearch): ProtoInfo {
   const abs = resolve(file);
   const state: LoadState = {
     rootDir: dirname(abs),
     root: new protobuf.Root(),
     sources: new Map(),
+    packagePaths: new Map([[abs, basename(abs)]]),
     wellKnownLoaded: new Set(),
+    resolver: new ImportResolver(dirname(abs), search),
+    notes: [],
   };
+  state.resolver.checkInside(abs, displayPath(abs), 'the file');
   loadFile(state, abs);
   checkTypeReferences(state, state.root);
   try {
@@ -319,7 +326,7 @@ export function loadProto(file: string): ProtoInfo {
   const pkg = /^\s*package\s+([\w.]+)\s*;/m.exec(stripComments(state.sources.get(abs)!))?.[1];
   const imports = [...state.sources.keys()]
     .filter((f) => f !== abs)
-    .map((f) => ({ file: f, importPath: relative(state.rootDir, f).split(sep).join('/') }))
+    .map((f) => ({ file: f, importPath: state.packagePaths.get(f)! }))
     .sort((a, b) => (a.importPath < b.importPath ? -1 : a.importPath > b.importPath ? 1 : 0));
   return {
     file: abs,
@@ -328,6 +335,7 @@ export function loadProto(file: string): ProtoInfo {
     files: [...state.sources.keys()].sort(),
     imports,
     root: state.root,
+    notes: state.notes,
   };
 }
 

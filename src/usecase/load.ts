@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import type { ImportSearch } from '../proto/import-resolver.js';
 import { loadProto, mentionsService, type ProtoInfo, type RpcInfo } from '../proto/inspect.js';
 import { displayPath } from '../util/paths.js';
 import { composeProjectName, readUseCaseCompose, type ComposeService } from './compose.js';
@@ -53,7 +54,7 @@ function listDirs(dir: string): string[] {
 }
 
 /** The one .proto of services/<folder>/proto that declares a service, loaded with its imports. */
-function loadServiceProto(dir: string, folder: string): ProtoInfo {
+function loadServiceProto(dir: string, folder: string, search: ImportSearch): ProtoInfo {
   const protoDir = join(dir, SERVICES_DIR, folder, PROTO_SUBDIR);
   const where = displayPath(protoDir);
   const hint = `put the service's .proto in ${where}/ (other .proto files there are its imports)`;
@@ -73,7 +74,7 @@ function loadServiceProto(dir: string, folder: string): ProtoInfo {
   // Each file is parsed once: files that never say "service" are imports, the others are loaded in full.
   const declaring = protos
     .filter((f) => mentionsService(join(protoDir, f)))
-    .map((f) => ({ name: f, info: loadProto(join(protoDir, f)) }))
+    .map((f) => ({ name: f, info: loadProto(join(protoDir, f), search) }))
     .filter((p) => p.info.services.length > 0);
   if (declaring.length === 0) {
     const found = protos.length === 0 ? 'there are no .proto files' : `found: ${protos.join(', ')}`;
@@ -135,13 +136,20 @@ function mapFolders(composePath: string, services: ComposeService[]): Map<string
   return byFolder;
 }
 
+export interface LoadUseCaseOptions {
+  /** -f/--file: the compose file, instead of the one found in the folder. */
+  composeFile?: string;
+  /** --proto-path folders where imports are looked for (after the importing proto's folder), like protoc's -I. */
+  protoPaths?: readonly string[];
+}
+
 /**
  * Reads and checks a use case folder: docker-compose.yml, services/<folder>/proto/*.proto, connections.json.
  * Thrown: UserError for a missing folder or file, a syntax or schema error in any of them, a folder without (or with
  * two) service protos, two compose services built from one folder, and every connection problem (unknown service or
  * rpc, incompatible messages field by field, a cycle).
  */
-export function loadUseCase(useCaseDir: string, options: { composeFile?: string } = {}): UseCase {
+export function loadUseCase(useCaseDir: string, options: LoadUseCaseOptions = {}): UseCase {
   const dir = resolve(useCaseDir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new UserError('NOT_A_DIRECTORY', `${useCaseDir}: no such directory`, {
@@ -160,13 +168,15 @@ export function loadUseCase(useCaseDir: string, options: { composeFile?: string 
   const project = composeProjectName(dir);
   const services: UseCaseService[] = [];
   const unusedFolders: string[] = [];
+  // One search for the whole use case: its file list is made once, on the first import it is needed for.
+  const search: ImportSearch = { useCaseDir: dir, protoPaths: (options.protoPaths ?? []).map((p) => resolve(p)) };
   for (const folder of listDirs(servicesDir)) {
     const composeService = byFolder.get(folder);
     if (!composeService) {
       unusedFolders.push(folder);
       continue;
     }
-    const proto = loadServiceProto(dir, folder);
+    const proto = loadServiceProto(dir, folder, search);
     services.push({
       folder,
       composeService: composeService.name,
@@ -178,7 +188,7 @@ export function loadUseCase(useCaseDir: string, options: { composeFile?: string 
   }
   services.sort((a, b) => (a.containerName < b.containerName ? -1 : a.containerName > b.containerName ? 1 : 0));
   const read = readConnections(dir);
-  const notes = checkConnections(read, services, compose);
+  const notes = [...services.flatMap((s) => s.proto.notes), ...checkConnections(read, services, compose)];
   const { pipeline } = read.data;
   return {
     dir,
