@@ -10,6 +10,7 @@ import { UserError } from '../errors.js';
 import { blueprintMessageName } from '../proto/inspect.js';
 import { assertSchema } from '../schema/validate.js';
 import { loadUseCase, type UseCase } from '../usecase/load.js';
+import { checkExportNames } from './names.js';
 import { writeDirAtomic } from '../util/atomic.js';
 import { displayPath, isInside } from '../util/paths.js';
 import {
@@ -345,6 +346,7 @@ export async function exportUseCase(
   checkOutputDir(useCaseDir, outDir, overwrite);
   const protoPaths = checkProtoPaths(options.protoPaths ?? []);
   const useCase = loadUseCase(useCaseDir, { composeFile: options.composeFile, protoPaths });
+  checkExportNames(useCase);
   const files = buildExport(useCase, pipelineId, date, outDir);
   const { replaced } = checkOutputDir(useCaseDir, outDir, overwrite);
   await writeExport(outDir, files, replaced);

@@ -33,6 +33,8 @@ export interface UseCase {
   dir: string;
   /** The folder's name. */
   name: string;
+  /** Absolute path of its compose file. */
+  composePath: string;
   /** docker-compose's project name for the folder: the image prefix. */
   project: string;
   pipeline: { name: string; description?: string; startService?: string };
@@ -193,6 +195,7 @@ export function loadUseCase(useCaseDir: string, options: LoadUseCaseOptions = {}
   return {
     dir,
     name: basename(dir),
+    composePath: compose.path,
     project,
     pipeline: {
       name: pipeline.name,
