@@ -5,14 +5,12 @@ import { containerPortFlag, parseContainerPorts } from '../cli/container-port-fl
 import { renderNextSteps } from '../ui/next-steps.js';
 import {
   applyHealthchecks,
-  composeNextSteps,
-  composeSummary,
   DEFAULT_BASE_PORT,
   planCompose,
-  writeCompose,
   type OrchestratorSource,
   type PlannedService,
 } from '../deploy/compose.js';
+import { composeNextSteps, composeSummary, writeCompose } from '../deploy/compose-file.js';
 import { dockerPreflight, imagesWithHealthcheck } from '../deploy/docker.js';
 import { loadPackage } from '../platform/read.js';
 import { oneFile, writerJson, type WriterJson } from '../cli/json-output.js';

@@ -3,15 +3,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  applyHealthchecks,
-  composeDocument,
-  composeNextSteps,
-  composeRelativePath,
-  composeSummary,
-  planCompose,
-  renderCompose,
-} from '../../src/deploy/compose.js';
+import { applyHealthchecks, composeRelativePath, planCompose } from '../../src/deploy/compose.js';
+import { composeDocument, composeNextSteps, composeSummary, renderCompose } from '../../src/deploy/compose-file.js';
 import type { DockerInfoEntry, ExportPackage } from '../../src/platform/types.js';
 import { userError } from '../helpers/user-error.js';
 import { tempDir } from '../helpers/cli.js';
