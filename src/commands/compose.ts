@@ -23,7 +23,7 @@ export interface ComposeJson extends WriterJson {
     container: string;
     web_ui?: { port: number; published: number };
   })[];
-  orchestrator: { build?: string; image?: string; command: string[] } | null;
+  orchestrator: { build?: string; image: string; command: string[] } | null;
 }
 
 export default class Compose extends BaseCommand {

@@ -12,8 +12,10 @@ import { makeDirs, removeCreated, writeFileAtomic } from '../util/atomic.js';
 import {
   composeRelativePath,
   DATA_MOUNT,
+  DEFAULT_NODE_IMAGE,
   EXPORT_MOUNT,
   NETWORK,
+  NODE_IMAGE_VARIABLE,
   ORCHESTRATOR_DOCKERFILE,
   ORCHESTRATOR_SERVICE,
   type ComposePlan,
@@ -44,8 +46,15 @@ export function composeDocument(plan: ComposePlan): Record<string, unknown> {
     for (const s of plan.services) dependsOn[s.name] = { condition: s.condition };
     services[ORCHESTRATOR_SERVICE] = {
       ...(o.build !== undefined
-        ? { build: { context: o.build, dockerfile: ORCHESTRATOR_DOCKERFILE } }
-        : { image: o.image }),
+        ? {
+            build: {
+              context: o.build,
+              dockerfile: ORCHESTRATOR_DOCKERFILE,
+              args: { NODE_IMAGE: `\${${NODE_IMAGE_VARIABLE}:-${DEFAULT_NODE_IMAGE}}` },
+            },
+          }
+        : {}),
+      image: o.image,
       command: o.command,
       volumes: [
         `${composeRelativePath(outDir, plan.exportDir)}:${EXPORT_MOUNT}:ro`,
@@ -92,7 +101,7 @@ export function writeCompose(plan: ComposePlan): void {
 export function composeSummary(plan: ComposePlan): string[] {
   const count = `${plan.services.length} service${plan.services.length === 1 ? '' : 's'}`;
   const o = plan.orchestrator;
-  const extra = o ? ` + orchestrator (${o.build !== undefined ? `built from ${o.build}` : o.image})` : '';
+  const extra = o ? ` + orchestrator (${o.image}${o.build !== undefined ? ` built from ${o.build}` : ''})` : '';
   const range = (ports: number[]) => (ports.length === 1 ? String(ports[0]) : `${ports[0]}-${ports[ports.length - 1]}`);
   const webUis = plan.services.flatMap((s) => (s.webUi ? [s.webUi.published] : []));
   const ports =

@@ -8,7 +8,7 @@
 // `service_healthy` on an image without a HEALTHCHECK makes `docker compose up` fail outright, and platform images
 // rarely have one; the orchestrator waits for every service to be reachable itself (`--wait-timeout`), so
 // `service_started` is never a race, only a slightly earlier start.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
 import { displayPath } from '../util/paths.js';
@@ -33,6 +33,15 @@ export const RESULT_FILE = 'run-result.json';
  * `npm ci`, or an installed package).
  */
 const ORCHESTRATOR_CONTEXT = ['package.json', 'oclif.manifest.json', 'bin/run.js', 'dist'];
+/** The name Compose tags the orchestrator image with, built from --orchestrator-path: one image for every project. */
+export const ORCHESTRATOR_IMAGE = 'aieffect-orchestrator';
+/**
+ * Dockerfile.orchestrator's default base image. The compose file passes NODE_IMAGE from the environment variable
+ * AIEFFECT_NODE_IMAGE when set (a mirror), else this, so that `up --build` builds from the same base as the image
+ * built before it.
+ */
+export const DEFAULT_NODE_IMAGE = 'node:22-bookworm-slim';
+export const NODE_IMAGE_VARIABLE = 'AIEFFECT_NODE_IMAGE';
 const MAX_PORT = 65535;
 
 /** Where the orchestrator container comes from: built from Dockerfile.orchestrator in a folder, or an image. */
@@ -78,7 +87,8 @@ export interface PlannedService {
 export interface PlannedOrchestrator {
   /** Build context relative to the output file's folder, when built from Dockerfile.orchestrator. */
   build?: string;
-  image?: string;
+  /** The image run, or (with `build`) the name the built image is tagged with: aieffect-orchestrator:<version>. */
+  image: string;
   /** The container's arguments: the export mount, then one `--address` per overridden node. */
   command: string[];
 }
@@ -109,6 +119,28 @@ export function composeRelativePath(fromDir: string, to: string): string {
 
 function usage(code: string, message: string, hint: string): UserError {
   return new UserError(code, message, { exit: 2, hint });
+}
+
+/**
+ * The tag of the orchestrator image built from an --orchestrator-path: aieffect-orchestrator:<its package.json
+ * version> (characters a tag cannot hold become "-"), or :latest when the version cannot be read. Every deployment
+ * built from the same aieffect shares it, and `docker compose down --rmi local` leaves it (it has a name of its own).
+ */
+function orchestratorImage(path: string): string {
+  let version: unknown;
+  try {
+    version = (JSON.parse(readFileSync(join(resolve(path), 'package.json'), 'utf8')) as { version?: unknown }).version;
+  } catch {
+    version = undefined;
+  }
+  const tag =
+    typeof version === 'string'
+      ? version
+          .replace(/[^\w.-]/g, '-')
+          .replace(/^[.-]+/, '')
+          .slice(0, 128)
+      : '';
+  return `${ORCHESTRATOR_IMAGE}:${tag === '' ? 'latest' : tag}`;
 }
 
 /** Resolves and checks the command-line side: output path, base port, orchestrator source. */
@@ -344,7 +376,11 @@ export function planCompose(pkg: ExportPackage, options: ComposeOptions = {}): C
     for (const s of services) if (s.override) command.push('--address', `${s.name}=${s.override}`);
     orchestrator =
       'path' in options.orchestrator
-        ? { build: composeRelativePath(outDir, resolve(options.orchestrator.path)), command }
+        ? {
+            build: composeRelativePath(outDir, resolve(options.orchestrator.path)),
+            image: orchestratorImage(options.orchestrator.path),
+            command,
+          }
         : { image: options.orchestrator.image, command };
   }
 

@@ -36,6 +36,9 @@ function readCompose(path: string): ComposeFile {
   return yaml.load(readFileSync(path, 'utf8')) as ComposeFile;
 }
 
+/** The orchestrator's base image as Compose reads the file here: AIEFFECT_NODE_IMAGE when set, else the default. */
+const nodeImage = process.env.AIEFFECT_NODE_IMAGE || 'node:22-bookworm-slim';
+
 /** `docker-compose -f FILE config -q` must accept it; returns Compose's own normalized reading of the file. */
 function composeAccepts(path: string): ComposeFile {
   const check = spawnSync('docker-compose', ['-f', path, 'config', '-q'], { encoding: 'utf8' });
@@ -128,7 +131,7 @@ describe('aieffect compose on the Graphene sample', () => {
     expect(res.code).toBe(0);
     expect(res.stdout).toBe(
       [
-        'wrote deploy/docker-compose.yml: 3 services + orchestrator (built from ../orchestrator), published ports 50051-50053 (gRPC), 50054-50056 (web UI)',
+        'wrote deploy/docker-compose.yml: 3 services + orchestrator (aieffect-orchestrator:latest built from ../orchestrator), published ports 50051-50053 (gRPC), 50054-50056 (web UI)',
         graphenePortRule,
         'created deploy/data/ (mounted at /app/data in every service)',
         'next:',
@@ -145,7 +148,14 @@ describe('aieffect compose on the Graphene sample', () => {
     const doc = readCompose(file);
     expect(Object.keys(doc.services)).toEqual([...grapheneNodes.map((n) => n.name), 'orchestrator']);
     expect(doc.services.orchestrator).toEqual({
-      build: { context: '../orchestrator', dockerfile: 'Dockerfile.orchestrator' },
+      // The base image from AIEFFECT_NODE_IMAGE when set (a mirror; the Docker tests' local base), as the image built
+      // before; the image tagged with the package's version (none in this stand-in): one for every project.
+      build: {
+        context: '../orchestrator',
+        dockerfile: 'Dockerfile.orchestrator',
+        args: { NODE_IMAGE: '${AIEFFECT_NODE_IMAGE:-node:22-bookworm-slim}' },
+      },
+      image: 'aieffect-orchestrator:latest',
       command: [
         '/export',
         '--output',
@@ -162,6 +172,7 @@ describe('aieffect compose on the Graphene sample', () => {
     expect(normalized.services.orchestrator!.build).toEqual({
       context: join(tmp.dir, 'orchestrator'),
       dockerfile: 'Dockerfile.orchestrator',
+      args: { NODE_IMAGE: nodeImage },
     });
   });
 
@@ -174,13 +185,15 @@ describe('aieffect compose on the Graphene sample', () => {
     );
     expect(res.code).toBe(0);
     const file = join(tmp.dir, 'deploy', 'docker-compose.yml');
-    expect(readCompose(file).services.orchestrator!.build).toEqual({
-      context: relative(join(tmp.dir, 'deploy'), repoRoot),
-      dockerfile: 'Dockerfile.orchestrator',
+    const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+    expect(readCompose(file).services.orchestrator).toMatchObject({
+      build: { context: relative(join(tmp.dir, 'deploy'), repoRoot), dockerfile: 'Dockerfile.orchestrator' },
+      image: `aieffect-orchestrator:${version}`,
     });
     expect(composeAccepts(file).services.orchestrator!.build).toEqual({
       context: resolve(repoRoot),
       dockerfile: 'Dockerfile.orchestrator',
+      args: { NODE_IMAGE: nodeImage },
     });
   });
 
@@ -326,7 +339,14 @@ describe('aieffect compose on the export of the fixture use case (build -> expor
       });
     });
     expect(doc.services.orchestrator).toEqual({
-      build: { context: '../orchestrator', dockerfile: 'Dockerfile.orchestrator' },
+      // The base image from AIEFFECT_NODE_IMAGE when set (a mirror; the Docker tests' local base), as the image built
+      // before; the image tagged with the package's version (none in this stand-in): one for every project.
+      build: {
+        context: '../orchestrator',
+        dockerfile: 'Dockerfile.orchestrator',
+        args: { NODE_IMAGE: '${AIEFFECT_NODE_IMAGE:-node:22-bookworm-slim}' },
+      },
+      image: 'aieffect-orchestrator:latest',
       command: ['/export', '--output', '/app/data/run-result.json'],
       volumes: ['../energy_export:/export:ro', './data:/app/data'],
       networks: ['ai-effect-pipeline'],
@@ -364,7 +384,7 @@ describe('aieffect compose on a generated 50-node package', () => {
     expect(res.code).toBe(0);
     expect(res.stderr).toBe('');
     expect(res.stdout.split('\n')[0]).toBe(
-      'wrote big_pipeline/docker-compose.yml: 50 services + orchestrator (built from ../orchestrator), published ports 50051-50100',
+      'wrote big_pipeline/docker-compose.yml: 50 services + orchestrator (aieffect-orchestrator:latest built from ../orchestrator), published ports 50051-50100',
     );
     const file = join(dir, 'docker-compose.yml');
     expect(statSync(join(dir, 'data')).isDirectory()).toBe(true);

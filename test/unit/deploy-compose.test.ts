@@ -1,13 +1,13 @@
 // The compose plan on in-memory packages: which dockerinfo addresses become network aliases and which become
 // `--address` overrides for the orchestrator, port assignment, paths relative to the output file, health conditions.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyHealthchecks, composeRelativePath, planCompose } from '../../src/deploy/compose.js';
 import { composeDocument, composeNextSteps, composeSummary, renderCompose } from '../../src/deploy/compose-file.js';
 import type { DockerInfoEntry, ExportPackage } from '../../src/platform/types.js';
 import { userError } from '../helpers/user-error.js';
-import { tempDir } from '../helpers/cli.js';
+import { repoRoot, tempDir } from '../helpers/cli.js';
 import { writeOrchestratorContext } from '../helpers/orchestrator-context.js';
 
 // A folder holding Dockerfile.orchestrator and the compiled package, as --orchestrator-path needs.
@@ -157,6 +157,26 @@ describe('planCompose: ports, paths, output', () => {
     const doc = composeDocument(plan) as { services: Record<string, { volumes: string[] }> };
     expect(doc.services.orchestrator!.volumes).toEqual(['../../exports/pipe:/export:ro', './data:/app/data']);
     expect(doc.services.a1!.volumes).toEqual(['./data:/app/data']);
+  });
+
+  it("the built orchestrator image is tagged with the package's version, from the base Dockerfile.orchestrator defaults to", () => {
+    const versioned = (version: unknown) => {
+      const ctx = writeOrchestratorContext(join(orchestratorDir, `v${String(Math.random()).slice(2)}`));
+      writeFileSync(join(ctx, 'package.json'), JSON.stringify({ name: 'aieffect', version }));
+      return planCompose(three, { orchestrator: { path: ctx } }).orchestrator!.image;
+    };
+    expect(versioned('1.2.3')).toBe('aieffect-orchestrator:1.2.3');
+    expect(versioned('1.0.0-rc.1+build.5')).toBe('aieffect-orchestrator:1.0.0-rc.1-build.5');
+    expect(versioned(7)).toBe('aieffect-orchestrator:latest');
+    expect(planCompose(three, { orchestrator: { path: orchestratorDir } }).orchestrator!.image).toBe(
+      'aieffect-orchestrator:latest',
+    );
+    const doc = composeDocument(planCompose(three, { orchestrator: { path: orchestratorDir } })) as {
+      services: Record<string, { build: { args: Record<string, string> } }>;
+    };
+    const dockerfile = readFileSync(join(repoRoot, 'Dockerfile.orchestrator'), 'utf8');
+    const defaultBase = /^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)![1]!;
+    expect(doc.services.orchestrator!.build.args).toEqual({ NODE_IMAGE: `\${AIEFFECT_NODE_IMAGE:-${defaultBase}}` });
   });
 
   it('a file named data where the data folder goes is refused before anything is written', () => {
