@@ -4,6 +4,7 @@ import { BaseCommand } from '../cli/base-command.js';
 import { renderNextSteps } from '../ui/next-steps.js';
 import { writerJson, type WriterJson } from '../cli/json-output.js';
 import { composeFileFlag, composeFileNote } from '../cli/compose-file-flag.js';
+import { protoPathFlag } from '../cli/proto-path-flag.js';
 import { exportUseCase, summaryPath } from '../platform/export.js';
 
 export interface ExportJson extends WriterJson {
@@ -42,12 +43,7 @@ export default class Export extends BaseCommand {
       description:
         'pipeline_id to write (default: a random UUID); pin it, with SOURCE_DATE_EPOCH, for reproducible output',
     }),
-    'proto-path': Flags.string({
-      multiple: true,
-      helpValue: '<dir>',
-      description:
-        "a folder where imports are looked for after the importing proto's own (like protoc -I); repeatable. An import found nowhere is taken from the use case when exactly one file there has its path",
-    }),
+    'proto-path': protoPathFlag,
   };
 
   async run(): Promise<ExportJson> {

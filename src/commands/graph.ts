@@ -4,6 +4,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { oneFile, writerJson, type WriterJson } from '../cli/json-output.js';
 import { writeOutputFile } from '../cli/output-file.js';
+import { protoPathFlag } from '../cli/proto-path-flag.js';
 import { loadPicture, pictureFormat, PICTURE_FORMATS, renderPicture, type PictureFormat } from '../picture/index.js';
 import { summaryPath } from '../platform/export.js';
 import { pictureDocument, pictureSummary, type PictureDocument } from '../ui/picture.js';
@@ -38,12 +39,13 @@ export default class Graph extends BaseCommand {
       helpValue: '<file>',
       summary: 'Write the picture to this file (atomically) instead of stdout.',
     }),
+    'proto-path': protoPathFlag,
   };
 
   async run(): Promise<GraphResult> {
     const { args, flags } = await this.parse(Graph);
     const format = pictureFormat(flags.format, flags.output);
-    const { kind, dir, picture } = loadPicture(args.dir);
+    const { kind, dir, picture } = loadPicture(args.dir, { protoPaths: flags['proto-path'] });
     const text = await renderPicture(picture, format);
     const json: GraphJson = {
       ...(kind === 'use-case' ? { use_case_dir: dir } : { export_dir: dir }),

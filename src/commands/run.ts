@@ -5,6 +5,7 @@ import { Args, Flags, type Interfaces } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { addressesFromFlags, engineFlags, parseDuration, runOptionsFromFlags } from '../cli/engine-flags.js';
 import { composeFileFlag, composeFileNote } from '../cli/compose-file-flag.js';
+import { protoPathFlag } from '../cli/proto-path-flag.js';
 import {
   SIGNAL_EXIT,
   onTerminationSignals,
@@ -57,6 +58,7 @@ export default class Run extends BaseCommand {
   static override flags = {
     ...runEngineFlags,
     file: composeFileFlag,
+    'proto-path': protoPathFlag,
     // The same flags as orchestrate's, described for what they mean here.
     address: Flags.string({
       char: 'a',
@@ -147,6 +149,7 @@ export default class Run extends BaseCommand {
       local = await runUseCaseLocally(useCaseDir, {
         dataDir: flags['data-dir'],
         composeFile: flags.file,
+        protoPaths: flags['proto-path'],
         addresses: addressesFromFlags(flags),
         run: runOptionsFromFlags(flags, signal),
         keepRunning: flags['keep-running'],

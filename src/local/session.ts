@@ -34,6 +34,8 @@ export interface LocalRunOptions {
   addresses?: Record<string, string>;
   /** The use case's compose file (-f), when not one of the standard names in the folder. */
   composeFile?: string;
+  /** --proto-path: folders where the export looks for imports, like protoc's -I. */
+  protoPaths?: readonly string[];
   /** The engine's options; waitTimeoutMs also bounds how long each local service may take to become ready. */
   run?: RunOptions;
   /** Leave the services running after a successful run (stop them with LocalRun.stop()). */
@@ -79,6 +81,7 @@ async function prepareLocal(
   useCaseDir: string,
   external: Record<string, string>,
   composeFile: string | undefined,
+  protoPaths: readonly string[] | undefined,
 ): Promise<{ prepared: PreparedRun; specs: Awaited<ReturnType<typeof assignPorts>> }> {
   // The package is an implementation detail: a failure to write it names the temporary folder, not its own path.
   const tempLabel = `${tmpdir()} (the temporary folder, TMPDIR)`;
@@ -90,7 +93,7 @@ async function prepareLocal(
   }
   try {
     const exportDir = join(temp, 'export');
-    const summary = await exportUseCase(useCaseDir, exportDir, { composeFile }).catch((err: unknown) => {
+    const summary = await exportUseCase(useCaseDir, exportDir, { composeFile, protoPaths }).catch((err: unknown) => {
       throw isUserError(err) && err.code === 'FILE_SYSTEM_ERROR' ? fileSystemError(err.cause, tempLabel) : err;
     });
     const nodes = summary.nodes.filter((n) => !Object.prototype.hasOwnProperty.call(external, n.container_name));
@@ -116,7 +119,7 @@ export async function runUseCaseLocally(useCaseDir: string, options: LocalRunOpt
   const dir = resolve(useCaseDir);
   const runOptions = options.run ?? {};
   const external = options.addresses ?? {};
-  const { prepared, specs } = await prepareLocal(dir, external, options.composeFile);
+  const { prepared, specs } = await prepareLocal(dir, external, options.composeFile, options.protoPaths);
   options.onPlan?.(prepared.pipeline, prepared.graph.levels.flat(), prepared.graph);
   // A wrong --input is reported before any service is built or started (executeRun checks it again, and warns).
   startRequests(prepared, runOptions.input ?? {});

@@ -39,9 +39,10 @@ export function blueprintPicture(blueprint: Blueprint, label: string): Picture {
 
 /**
  * Loads the picture of an export package or a use case folder. Thrown: UserError NOT_A_DIRECTORY, NOT_A_PIPELINE
- * (neither kind of folder), and every error the package reader or the use case loader reports.
+ * (neither kind of folder), USAGE (exit 2: `protoPaths` for an export package, which ships its imports), and every
+ * error the package reader or the use case loader reports. `protoPaths`: --proto-path, for a use case's imports.
  */
-export function loadPicture(folder: string): LoadedPicture {
+export function loadPicture(folder: string, options: { protoPaths?: readonly string[] } = {}): LoadedPicture {
   const dir = resolve(folder);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new UserError('NOT_A_DIRECTORY', `${folder}: no such directory`, {
@@ -50,11 +51,17 @@ export function loadPicture(folder: string): LoadedPicture {
   }
   const kind = pictureSourceKind(dir);
   if (kind === 'export') {
+    if ((options.protoPaths ?? []).length > 0) {
+      throw new UserError('USAGE', `--proto-path: ${displayPath(dir)} is an export package, which ships its imports`, {
+        exit: 2,
+        hint: '--proto-path is for a use case folder; drop it, or give the use case',
+      });
+    }
     const blueprint = readBlueprint(dir);
     return { kind, dir, picture: blueprintPicture(blueprint, displayPath(join(dir, BLUEPRINT_FILE))) };
   }
   if (kind === 'use-case') {
-    const useCase = loadUseCase(dir);
+    const useCase = loadUseCase(dir, { protoPaths: options.protoPaths });
     // The blueprint `aieffect export` would write; its id and date do not show in a picture.
     const { blueprint } = buildExport(useCase, 'graph', '1970-01-01T00:00:00Z');
     return { kind, dir, picture: blueprintPicture(blueprint, displayPath(join(dir, CONNECTIONS_FILE))) };

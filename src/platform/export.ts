@@ -305,20 +305,6 @@ export function checkOutputDir(useCaseDir: string, outDir: string, overwrite: bo
   return { replaced: true };
 }
 
-/** The --proto-path folders, each checked to exist. Thrown: UserError USAGE (exit 2). */
-function checkProtoPaths(paths: readonly string[]): string[] {
-  return paths.map((p) => {
-    const dir = resolve(p);
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-      throw new UserError('USAGE', `--proto-path ${p}: no such folder`, {
-        exit: 2,
-        hint: 'give a folder holding imported .proto files, as for protoc -I',
-      });
-    }
-    return dir;
-  });
-}
-
 /** Writes the package into `outDir` atomically (a temporary sibling renamed into place). */
 export async function writeExport(outDir: string, files: ExportFiles, replace: boolean): Promise<void> {
   await writeDirAtomic(resolve(outDir), replace, (tmp) => {
@@ -344,8 +330,7 @@ export async function exportUseCase(
   const overwrite = options.overwrite ?? false;
   // Refusals first: they are mistakes on the command line, whatever the use case holds.
   checkOutputDir(useCaseDir, outDir, overwrite);
-  const protoPaths = checkProtoPaths(options.protoPaths ?? []);
-  const useCase = loadUseCase(useCaseDir, { composeFile: options.composeFile, protoPaths });
+  const useCase = loadUseCase(useCaseDir, { composeFile: options.composeFile, protoPaths: options.protoPaths });
   checkExportNames(useCase);
   const files = buildExport(useCase, pipelineId, date, outDir);
   const { replaced } = checkOutputDir(useCaseDir, outDir, overwrite);

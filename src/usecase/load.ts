@@ -138,6 +138,20 @@ function mapFolders(composePath: string, services: ComposeService[]): Map<string
   return byFolder;
 }
 
+/** The --proto-path folders, absolute, each checked to exist. Thrown: UserError USAGE (exit 2). */
+function checkProtoPaths(paths: readonly string[]): string[] {
+  return paths.map((p) => {
+    const dir = resolve(p);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      throw new UserError('USAGE', `--proto-path ${p}: no such folder`, {
+        exit: 2,
+        hint: 'give a folder holding imported .proto files, as for protoc -I',
+      });
+    }
+    return dir;
+  });
+}
+
 export interface LoadUseCaseOptions {
   /** -f/--file: the compose file, instead of the one found in the folder. */
   composeFile?: string;
@@ -149,9 +163,12 @@ export interface LoadUseCaseOptions {
  * Reads and checks a use case folder: docker-compose.yml, services/<folder>/proto/*.proto, connections.json.
  * Thrown: UserError for a missing folder or file, a syntax or schema error in any of them, a folder without (or with
  * two) service protos, two compose services built from one folder, and every connection problem (unknown service or
- * rpc, incompatible messages field by field, a cycle).
+ * rpc, incompatible messages field by field, a cycle), every import problem (src/proto/import-resolver.ts); USAGE
+ * (exit 2) for a --proto-path that is no folder.
  */
 export function loadUseCase(useCaseDir: string, options: LoadUseCaseOptions = {}): UseCase {
+  // A mistake on the command line first, whatever the folder holds.
+  const protoPaths = checkProtoPaths(options.protoPaths ?? []);
   const dir = resolve(useCaseDir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new UserError('NOT_A_DIRECTORY', `${useCaseDir}: no such directory`, {
@@ -171,7 +188,7 @@ export function loadUseCase(useCaseDir: string, options: LoadUseCaseOptions = {}
   const services: UseCaseService[] = [];
   const unusedFolders: string[] = [];
   // One search for the whole use case: its file list is made once, on the first import it is needed for.
-  const search: ImportSearch = { useCaseDir: dir, protoPaths: (options.protoPaths ?? []).map((p) => resolve(p)) };
+  const search: ImportSearch = { useCaseDir: dir, protoPaths };
   for (const folder of listDirs(servicesDir)) {
     const composeService = byFolder.get(folder);
     if (!composeService) {

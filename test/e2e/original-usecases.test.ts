@@ -1,7 +1,7 @@
 // The original AI-Effect system's two use-case shapes (test/fixtures/usecases/original_*, see
 // test/fixtures/packages/NOTICE.md) export as their authors wrote them, and their pipelines run from the package
 // against real grpc-js services that implement their protos. Names and files are checked at the edge of export.
-import { cpSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -55,16 +55,21 @@ function expectConservativePackage(out: string, useCase: string): void {
   }
 }
 
+type Handlers = Record<string, Record<string, (req: Message) => Message>>;
+
 /**
- * Exports the fixture use case unmodified to pkg/, starts one server per container from the package's own proto with
- * `handlers`, runs the package against them with `orchestrate`, and returns the results and the servers.
+ * Exports the fixture use case (already copied, unmodified unless said) to pkg/, starts one server per container from
+ * the package's own proto with `handlers`, runs the pipeline against them and returns the results and the servers:
+ * the package with `orchestrate`, or (`with: 'run'`) the use case with `aieffect run`, every service at its --address.
+ * `protoPaths` go to export (and run) as --proto-path.
  */
 async function exportAndRun(
   useCase: 'original_file_based' | 'original_protobuf_based',
-  handlers: Record<string, Record<string, (req: Message) => Message>>,
+  handlers: Handlers,
+  options: { with?: 'orchestrate' | 'run'; protoPaths?: string[] } = {},
 ): Promise<{ results: Record<string, Message>; byContainer: Record<string, TestServer> }> {
-  copyUseCase(useCase);
-  const exported = await runCli(['export', useCase, 'pkg'], { cwd: tmp.dir });
+  const protoPaths = (options.protoPaths ?? []).flatMap((p) => ['--proto-path', p]);
+  const exported = await runCli(['export', useCase, 'pkg', ...protoPaths], { cwd: tmp.dir });
   expect(exported.code).toBe(0);
   const addresses: string[] = [];
   const byContainer: Record<string, TestServer> = {};
@@ -74,7 +79,8 @@ async function exportAndRun(
     byContainer[container] = server;
     addresses.push('--address', `${container}=${server.address}`);
   }
-  const run = await runCli(['orchestrate', 'pkg', '--no-progress', ...addresses], { cwd: tmp.dir });
+  const command = options.with === 'run' ? ['run', useCase, ...protoPaths] : ['orchestrate', 'pkg'];
+  const run = await runCli([...command, '--no-progress', ...addresses], { cwd: tmp.dir });
   expect(run.stderr).not.toContain('error');
   expect(run.code).toBe(0);
   return { results: JSON.parse(run.stdout) as Record<string, Message>, byContainer };
@@ -144,6 +150,7 @@ describe('the file-based use case (files on a shared volume, a target field the 
   });
 
   it('its pipeline runs against services that implement it: files through a shared folder, the threshold at its default', async () => {
+    copyUseCase('original_file_based');
     const data = join(tmp.dir, 'data');
     mkdirSync(data);
     const { results, byContainer } = await exportAndRun('original_file_based', {
@@ -202,6 +209,72 @@ describe('the file-based use case (files on a shared volume, a target field the 
     expect(results['data_analyzer1:AnalyzeData']).toMatchObject({ message: 'threshold 5', total_records: 6 });
   });
 });
+
+/** The protobuf-based use case's records, as its data generator makes them. */
+const record = (i: number) => ({
+  timestamp: `2024-01-01T0${i}:00:00Z`,
+  household_id: `h${i}`,
+  power_consumption: i === 2 ? 12.5 : 1.5,
+  voltage: 230,
+  current: 2,
+});
+
+/** Services implementing the protobuf-based use case's protos (records as messages, common.proto's types). */
+const PROTOBUF_SERVICES: Handlers = {
+  input_provider1: { GetConfiguration: () => ({ success: true, message: 'configuration', num_records: 3 }) },
+  data_generator1: {
+    GenerateData: (req) => ({
+      success: true,
+      message: 'generated',
+      records: Array.from({ length: Number(req.num_records) }, (_, i) => record(i)),
+    }),
+  },
+  data_analyzer1: {
+    AnalyzeData: (req) => {
+      const threshold = Number(req.anomaly_threshold) || 10;
+      const analyzed = (req.records as Record<string, number>[]).map((r) => ({
+        original: r,
+        efficiency_score: 0.9,
+        is_anomaly: r.power_consumption! > threshold,
+        anomaly_reason: r.power_consumption! > threshold ? `above ${threshold} kW` : '',
+      }));
+      return {
+        success: true,
+        message: 'analyzed',
+        analyzed_records: analyzed,
+        total_records: analyzed.length,
+        anomalies_detected: analyzed.filter((a) => a.is_anomaly).length,
+        average_efficiency: 0.9,
+      };
+    },
+  },
+  report_generator1: {
+    GenerateReport: (req) => {
+      const flagged = (req.analyzed_records as { original: { household_id: string }; is_anomaly: boolean }[])
+        .filter((a) => a.is_anomaly)
+        .map((a) => a.original.household_id);
+      return {
+        success: true,
+        message: 'report',
+        sections: [{ title: 'Anomalies', content: flagged }],
+        summary: `${String(req.anomalies_detected)} of ${String(req.total_records)} records anomalous`,
+      };
+    },
+  },
+};
+
+/** What that pipeline gives with PROTOBUF_SERVICES: one anomaly of three, the records passed on intact. */
+function expectProtobufResults(results: Record<string, Message>, byContainer: Record<string, TestServer>): void {
+  expect(results['report_generator1:GenerateReport']).toEqual({
+    success: true,
+    message: 'report',
+    sections: [{ title: 'Anomalies', content: ['h2'] }],
+    summary: '1 of 3 records anomalous',
+  });
+  const analyzed = byContainer.data_analyzer1!.calls[0]!.request as { records: unknown[]; anomaly_threshold: number };
+  expect(analyzed.records).toEqual([0, 1, 2].map(record));
+  expect(analyzed.anomaly_threshold).toBe(0);
+}
 
 describe('the protobuf-based use case (a shared common.proto several services import)', () => {
   const NOTE = (service: string) =>
@@ -279,64 +352,53 @@ describe('the protobuf-based use case (a shared common.proto several services im
   });
 
   it('its pipeline runs against services that implement it: records passed as messages, common types intact', async () => {
-    const record = (i: number) => ({
-      timestamp: `2024-01-01T0${i}:00:00Z`,
-      household_id: `h${i}`,
-      power_consumption: i === 2 ? 12.5 : 1.5,
-      voltage: 230,
-      current: 2,
+    copyUseCase('original_protobuf_based');
+    const { results, byContainer } = await exportAndRun('original_protobuf_based', PROTOBUF_SERVICES);
+    expectProtobufResults(results, byContainer);
+  });
+
+  it('run and graph take --proto-path as export does: the shared proto moved out of the use case', async () => {
+    const dir = copyUseCase('original_protobuf_based');
+    const drawn = await runCli(['graph', 'original_protobuf_based'], { cwd: tmp.dir });
+    expect(drawn.code).toBe(0);
+    mkdirSync(join(tmp.dir, 'protos'));
+    renameSync(join(dir, 'shared/proto/common.proto'), join(tmp.dir, 'protos/common.proto'));
+    rmSync(join(dir, 'shared'), { recursive: true });
+
+    const lost = await runCli(['graph', 'original_protobuf_based'], { cwd: tmp.dir });
+    expect(lost.code).toBe(1);
+    expect(lost.stderr.split('\n')[0]).toBe(
+      'error original_protobuf_based/services/data_analyzer/proto/data_analyzer.proto:4:1: import "common.proto" not found (looked in original_protobuf_based/services/data_analyzer/proto, the use case)',
+    );
+    const found = await runCli(['graph', 'original_protobuf_based', '--proto-path', 'protos'], { cwd: tmp.dir });
+    expect(found.stderr).toBe('');
+    expect(found.stdout).toBe(drawn.stdout);
+
+    const { results, byContainer } = await exportAndRun('original_protobuf_based', PROTOBUF_SERVICES, {
+      with: 'run',
+      protoPaths: ['protos'],
     });
-    const { results, byContainer } = await exportAndRun('original_protobuf_based', {
-      input_provider1: { GetConfiguration: () => ({ success: true, message: 'configuration', num_records: 3 }) },
-      data_generator1: {
-        GenerateData: (req) => ({
-          success: true,
-          message: 'generated',
-          records: Array.from({ length: Number(req.num_records) }, (_, i) => record(i)),
-        }),
-      },
-      data_analyzer1: {
-        AnalyzeData: (req) => {
-          const threshold = Number(req.anomaly_threshold) || 10;
-          const analyzed = (req.records as Record<string, number>[]).map((r) => ({
-            original: r,
-            efficiency_score: 0.9,
-            is_anomaly: r.power_consumption! > threshold,
-            anomaly_reason: r.power_consumption! > threshold ? `above ${threshold} kW` : '',
-          }));
-          return {
-            success: true,
-            message: 'analyzed',
-            analyzed_records: analyzed,
-            total_records: analyzed.length,
-            anomalies_detected: analyzed.filter((a) => a.is_anomaly).length,
-            average_efficiency: 0.9,
-          };
-        },
-      },
-      report_generator1: {
-        GenerateReport: (req) => {
-          const flagged = (req.analyzed_records as { original: { household_id: string }; is_anomaly: boolean }[])
-            .filter((a) => a.is_anomaly)
-            .map((a) => a.original.household_id);
-          return {
-            success: true,
-            message: 'report',
-            sections: [{ title: 'Anomalies', content: flagged }],
-            summary: `${String(req.anomalies_detected)} of ${String(req.total_records)} records anomalous`,
-          };
-        },
-      },
-    });
-    expect(results['report_generator1:GenerateReport']).toEqual({
-      success: true,
-      message: 'report',
-      sections: [{ title: 'Anomalies', content: ['h2'] }],
-      summary: '1 of 3 records anomalous',
-    });
-    const analyzed = byContainer.data_analyzer1!.calls[0]!.request as { records: unknown[]; anomaly_threshold: number };
-    expect(analyzed.records).toEqual([0, 1, 2].map(record));
-    expect(analyzed.anomaly_threshold).toBe(0);
+    expectProtobufResults(results, byContainer);
+
+    const usage = async (args: string[], lines: string[]) => {
+      const r = await runCli(args, { cwd: tmp.dir });
+      expect(r.stderr).toBe([...lines, ''].join('\n'));
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+    };
+    const nowhere = [
+      'error --proto-path nowhere: no such folder',
+      '  hint: give a folder holding imported .proto files, as for protoc -I',
+    ];
+    await usage(['run', 'original_protobuf_based', '--proto-path', 'nowhere'], nowhere);
+    await usage(['graph', 'original_protobuf_based', '--proto-path', 'nowhere'], nowhere);
+    await usage(
+      ['graph', 'pkg', '--proto-path', 'protos'],
+      [
+        'error --proto-path: pkg is an export package, which ships its imports',
+        '  hint: --proto-path is for a use case folder; drop it, or give the use case',
+      ],
+    );
   });
 });
 
