@@ -57,7 +57,7 @@ function composeAccepts(file: string): void {
 }
 
 describe('well-formed packages of other tools: plan and compose with no edit', () => {
-  it("the original tools' export (Python date, 4-space JSON, string ports, their metadata keys)", async () => {
+  it("the original tools' export (Python date, 4-space JSON, string ports, their metadata keys): plan, compose, graph", async () => {
     copyPackage('original_file_based', 'pkg');
     const plan = await runCli(['orchestrate', 'pkg', '--plan'], { cwd: tmp.dir });
     expect(plan.stderr).toBe('');
@@ -78,6 +78,12 @@ describe('well-formed packages of other tools: plan and compose with no edit', (
     ]);
     expect(listFiles(join(tmp.dir, 'pkg'))).toEqual([...before, 'docker-compose.yml'].sort());
     composeAccepts(join(tmp.dir, 'pkg', 'docker-compose.yml'));
+
+    const graph = await runCli(['graph', 'pkg', '--format', 'dot'], { cwd: tmp.dir });
+    expect(graph.stderr).toBe('');
+    expect(graph.code).toBe(0);
+    expect(graph.stdout).toContain('label="File Based Energy Pipeline"');
+    expect(graph.stdout).toContain('label="GenerateDataResponse\\n→ AnalyzeDataRequest"');
   });
 
   it('reads liberally: dates in any format, unknown keys at any level, numeric ports, extra dockerinfo entries', async () => {
