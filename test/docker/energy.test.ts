@@ -4,7 +4,7 @@
 // the services' files are in the shared data folder on the host, `down -v` leaves nothing of the project. Then a
 // service container killed mid-run, and two deployments of the pipeline at once. Needs an engine (DOCKER_HOST, as
 // scripts/docker-harness.sh exports it); without one the file is skipped, except with CI=true.
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listFiles, repoRoot, runCli, tempDir } from '../helpers/cli.js';
@@ -13,10 +13,13 @@ import {
   compose,
   composeCommand,
   containerName,
+  copyExample,
   describeDocker,
   exec,
   type Exec,
+  figure,
   imageSizeMb,
+  plain,
   projectLeftovers,
   projectName,
 } from '../helpers/docker.js';
@@ -36,17 +39,6 @@ interface RunResult {
     nodes: Record<string, { status: string; error?: { code: string } }>;
     error?: { node: string; code: string; message: string };
   };
-}
-
-/** Compose's log lines without their colours (the service prefix is coloured, even without a terminal). */
-function plain(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-9;]*m/g, '');
-}
-
-/** Prints a figure for the closing note (the build and run times are measured here, never asserted). */
-function figure(what: string, startedMs: number): void {
-  console.log(`[docker figures] ${what}: ${((Date.now() - startedMs) / 1000).toFixed(1)} s`);
 }
 
 describeDocker('the energy pipeline in containers (build, export, compose, up)', () => {
@@ -76,12 +68,7 @@ describeDocker('the energy pipeline in containers (build, export, compose, up)',
   }
 
   beforeAll(async () => {
-    // A copy: build_and_tag.sh and data/ stay out of the repository; the folder name is the project (image prefix).
-    const useCase = join(tmp.dir, USE_CASE);
-    cpSync(example, useCase, {
-      recursive: true,
-      filter: (src) => !['data', 'node_modules', 'dist'].some((skip) => src.startsWith(join(example, skip))),
-    });
+    copyExample(example, join(tmp.dir, USE_CASE));
     let started = Date.now();
     const build = await runCli(['build', USE_CASE, '--run', ...baseImageArgs(['NODE_IMAGE'])], {
       cwd: tmp.dir,

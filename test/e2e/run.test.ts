@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { listFiles, repoRoot, runCli, tempDir } from '../helpers/cli.js';
 import { expectJsonContract } from '../helpers/json-contract.js';
 import { ENERGY_RESULTS } from '../helpers/energy-example.js';
+import { POLYGLOT_RESULTS } from '../helpers/polyglot-example.js';
 import { isRunning, processesWithEnv, pythonWithGrpc, startCli, startUseCaseServices } from '../helpers/local.js';
 
 const energy = join(repoRoot, 'examples', 'file_based_energy_pipeline');
@@ -429,26 +430,8 @@ describe('aieffect run: a Python service next to a TypeScript one', () => {
     expect(r.stderr).toMatch(/^launch statistics pid \d+, 127\.0\.0\.1:\d+: "\$\{PYTHON:-python3\}" server\.py$/m);
     expect(r.stderr).toMatch(/^up {5}statistics health SERVING after /m);
     const results = JSON.parse(r.stdout) as Record<string, Record<string, unknown>>;
-    expect(results['sensor_source1:ReadSensors']).toEqual({
-      file_path: 'readings.csv',
-      sample_count: 72,
-      sensor_count: 3,
-    });
+    expect(results).toEqual(POLYGLOT_RESULTS);
     const summary = results['statistics1:Summarize']!;
-    expect(summary).toEqual({
-      summary_path: 'statistics.json',
-      sample_count: 72,
-      sensor_count: 3,
-      mean_temperature: 19.303,
-      min_temperature: 14.06,
-      max_temperature: 24.48,
-      warmest_sensor: 'S3',
-      sensors: [
-        { sensor_id: 'S1', samples: 24, mean: 17.985, min: 14.06, max: 21.99 },
-        { sensor_id: 'S2', samples: 24, mean: 19.807, min: 15.24, max: 23.61 },
-        { sensor_id: 'S3', samples: 24, mean: 20.117, min: 15.57, max: 24.48 },
-      ],
-    });
 
     // Recomputed from what the TypeScript service wrote.
     const rows = csvRows(join(data, 'readings.csv'));

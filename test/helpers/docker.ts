@@ -3,6 +3,8 @@
 // the base images to build from, and cleanup checks. With CI=true a missing engine fails the tests instead of
 // skipping them.
 import { spawn, spawnSync } from 'node:child_process';
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'vitest';
 
 export interface Exec {
@@ -141,4 +143,26 @@ export function projectName(prefix: string): string {
 export function imageSizeMb(image: string): number {
   const res = spawnSync('docker', ['image', 'inspect', '--format', '{{.Size}}', image], { encoding: 'utf8' });
   return Math.round(Number(res.stdout.trim()) / 1e5) / 10;
+}
+
+/** Compose's log lines without their colours (the service prefix is coloured, even without a terminal). */
+export function plain(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
+}
+
+/** Prints a figure for the closing note (build and run times are measured here, never asserted). */
+export function figure(what: string, startedMs: number): void {
+  console.log(`[docker figures] ${what}: ${((Date.now() - startedMs) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * A copy of an example use case (without its data/, node_modules/ and dist/) at `dest`: build_and_tag.sh and data/
+ * stay out of the repository, and the folder's name is the Compose project that prefixes the images.
+ */
+export function copyExample(example: string, dest: string): void {
+  cpSync(example, dest, {
+    recursive: true,
+    filter: (src) => !['data', 'node_modules', 'dist'].some((skip) => src.startsWith(join(example, skip))),
+  });
 }
