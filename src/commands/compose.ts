@@ -31,8 +31,8 @@ export default class Compose extends BaseCommand {
   static override description = `Reads blueprint.json and dockerinfo.json of <export_dir> and writes a docker-compose.yml (default: in <export_dir>) with one service per blueprint node on the bridge network ai-effect-pipeline: the node's image, its dockerinfo address as a network alias, published ports from --base-port upward, ./data mounted at /app/data. Each service is published on the port it really listens on: its dockerinfo port (given to it as GRPC_PORT) for AI-Effect packages, gRPC 8061 and web UI 8062 for Graphene/AI4EU packages (recognised from blueprint.json), or --container-port. With --orchestrator-path or --orchestrator-image an orchestrator service runs the pipeline once against them and writes run-result.json into ./data. No fixed container or network names: Compose prefixes them with the project name. Creates ./data beside the file.`;
   static override examples = [
     '<%= config.bin %> compose out/energy --orchestrator-path .',
-    '<%= config.bin %> compose path/to/downloaded/export --output deploy/docker-compose.yml --base-port 6000',
-    '<%= config.bin %> compose path/to/downloaded/export --container-port my-model1=9000',
+    '<%= config.bin %> compose out/energy --output deploy/docker-compose.yml --base-port 6000',
+    '<%= config.bin %> compose out/energy --container-port data_analyzer1=9000',
   ];
   static override args = {
     export_dir: Args.string({ description: 'export package folder (blueprint.json, dockerinfo.json)', required: true }),

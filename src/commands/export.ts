@@ -24,8 +24,8 @@ export default class Export extends BaseCommand {
   static override description = `Reads <use_case_dir>/docker-compose.yml, services/*/proto/*.proto and connections.json, checks that every connection names an existing service and rpc and that each output message fits the next input field by field, and writes <output_dir>: blueprint.json, dockerinfo.json, generation_metadata.json and microservice/<container>.proto with every proto it imports. The folder is written atomically; an existing one is replaced only with --overwrite. The same input with the same --pipeline-id and SOURCE_DATE_EPOCH gives byte-identical files.`;
   static override examples = [
     '<%= config.bin %> export examples/file_based_energy_pipeline use-cases-platform/file_based_energy_pipeline',
+    '$ SOURCE_DATE_EPOCH=1700000000 <%= config.bin %> export examples/file_based_energy_pipeline out/energy --pipeline-id energy-v1 --json',
     '<%= config.bin %> export examples/file_based_energy_pipeline out/energy --overwrite --pipeline-id energy-v1',
-    'SOURCE_DATE_EPOCH=1700000000 <%= config.bin %> export examples/file_based_energy_pipeline out/energy --pipeline-id energy-v1 --json',
   ];
   static override args = {
     use_case_dir: Args.string({

@@ -34,9 +34,9 @@ export default class Orchestrate extends BaseCommand {
   static override description = `Reads blueprint.json, dockerinfo.json and microservice/*.proto of <export_dir> (an aieffect export or a package downloaded from the platform), waits until every service is ready, then calls each node's rpc as soon as all its upstream nodes have finished, passing outputs on as inputs. Results go to stdout as {"<container>:<operation>": output}; progress to stderr. A failed node stops new calls (exit 1); SIGINT/SIGTERM cancel the calls in flight (exit 130/143). Partial results are printed and written either way.`;
   static override examples = [
     '<%= config.bin %> orchestrate out/energy --plan',
-    `<%= config.bin %> orchestrate out/energy --address data-generator1=localhost:50051 --input '{"num_records": 100}'`,
-    '<%= config.bin %> orchestrate /export --output /export/data/run-result.json --timeout 30s',
-    '<%= config.bin %> orchestrate /export --report /export/data/run-report.html',
+    `<%= config.bin %> orchestrate out/energy --address data_generator1=localhost:50051 --input '{"num_records": 100}'`,
+    '<%= config.bin %> orchestrate out/energy --output out/energy/data/run-result.json --timeout 30s',
+    '<%= config.bin %> orchestrate out/energy --report out/energy/data/run-report.html',
   ];
   static override args = {
     export_dir: Args.string({

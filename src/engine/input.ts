@@ -73,7 +73,7 @@ export function checkAddress(address: string, flag: string, exit: 1 | 2 = 2): st
   if (!m || port < 1 || port > 65535) {
     throw new UserError('INVALID_ADDRESS', `${flag}: "${address}" is not host:port`, {
       exit,
-      hint: 'e.g. --address data-generator1=localhost:50051',
+      hint: 'e.g. --address data_generator1=localhost:50051',
     });
   }
   return address;
@@ -87,7 +87,7 @@ export function parseAddressFlags(values: string[] = []): Record<string, string>
     if (eq <= 0) {
       throw new UserError('INVALID_ADDRESS', `--address ${raw}: expected container=host:port`, {
         exit: 2,
-        hint: 'e.g. --address data-generator1=localhost:50051',
+        hint: 'e.g. --address data_generator1=localhost:50051',
       });
     }
     const container = raw.slice(0, eq).trim();
