@@ -1,16 +1,23 @@
 // The flags of every command that runs a pipeline (`orchestrate`, `run`), defined once so both parse, document and
 // default them the same way, plus the translation of parsed flags into engine options.
 import { Flags } from '@oclif/core';
-import { DEFAULT_RETRIES, DEFAULT_WAIT_TIMEOUT_MS, parseAddressFlags, parseInputFlags } from '../engine/index.js';
+import {
+  DEFAULT_KEEP_MESSAGES,
+  DEFAULT_QUEUE_SIZE,
+  DEFAULT_RETRIES,
+  DEFAULT_WAIT_TIMEOUT_MS,
+  parseAddressFlags,
+  parseInputFlags,
+} from '../engine/index.js';
 import type { RunOptions } from '../engine/index.js';
 
-/** Parses a duration: a number of seconds (`30`, `0.5`) or with a unit (`500ms`, `30s`, `2m`). */
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/** Parses a duration: a number of seconds (`30`, `0.5`) or with a unit (`500ms`, `30s`, `2m`, `1h`). */
 export function parseDuration(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  if (!m) throw new Error(`"${text}" is not a duration (e.g. 30, 30s, 500ms, 2m)`);
-  const value = Number(m[1]);
-  const unit = m[2] ?? 's';
-  return Math.round(unit === 'ms' ? value : unit === 's' ? value * 1000 : value * 60_000);
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) throw new Error(`"${text}" is not a duration (e.g. 30, 30s, 500ms, 2m, 1h)`);
+  return Math.round(Number(m[1]) * UNIT_MS[(m[2] ?? 's') as keyof typeof UNIT_MS]);
 }
 
 const duration = Flags.custom<number>({ parse: async (input) => parseDuration(input) });
@@ -33,7 +40,11 @@ export const engineFlags = {
   }),
   timeout: duration({
     helpValue: '<duration>',
-    summary: 'Deadline of each call (e.g. 30s, 500ms, 2m; a bare number is seconds). Default: none.',
+    summary: 'Deadline of each unary call (e.g. 30s, 500ms, 2m; a bare number is seconds). Default: none.',
+  }),
+  'stream-timeout': duration({
+    helpValue: '<duration>',
+    summary: 'Deadline of each streaming call, from its start to its end. Default: none.',
   }),
   retries: Flags.integer({
     min: 0,
@@ -48,7 +59,26 @@ export const engineFlags = {
   }),
   concurrency: Flags.integer({
     min: 1,
-    summary: 'At most this many calls in flight. Default: unbounded (every ready node starts at once).',
+    summary: 'At most this many unary calls in flight. Default: unbounded (every ready node starts at once).',
+  }),
+  loop: Flags.boolean({
+    summary: 'Call trigger sources (a request without fields, e.g. Empty) again each time they finish.',
+    description:
+      'As the platform does: the run then goes on until --duration, a signal or a failure. Other sources are called once.',
+  }),
+  duration: duration({
+    helpValue: '<duration>',
+    summary: 'Stop the sources after this long, let the messages on their way through, and end the run (exit 0).',
+  }),
+  'queue-size': Flags.integer({
+    min: 1,
+    default: DEFAULT_QUEUE_SIZE,
+    summary: 'Messages a link holds before its producer is paused (backpressure).',
+  }),
+  'keep-messages': Flags.integer({
+    min: 0,
+    default: DEFAULT_KEEP_MESSAGES,
+    summary: 'How many messages of a streaming node its result keeps (the last ones); the summary counts all.',
   }),
   output: Flags.string({
     char: 'o',
@@ -69,7 +99,8 @@ export const engineFlags = {
     summary: 'Progress on stderr: a task tree on a terminal, plain lines otherwise. --no-progress prints none.',
   }),
   plan: Flags.boolean({
-    summary: 'Print the execution levels, the links and the addresses, and exit without calling anything.',
+    summary:
+      'Print the levels, how each node is called, the links and the addresses, and exit without calling anything.',
   }),
 };
 
@@ -77,9 +108,14 @@ export interface EngineFlagValues {
   input?: string[];
   address?: string[];
   timeout?: number;
+  'stream-timeout'?: number;
   retries: number;
   'wait-timeout': number;
   concurrency?: number;
+  loop?: boolean;
+  duration?: number;
+  'queue-size'?: number;
+  'keep-messages'?: number;
 }
 
 /** Engine options from parsed flags (the --input files resolve against `cwd`). */
@@ -88,8 +124,13 @@ export function runOptionsFromFlags(flags: EngineFlagValues, signal?: AbortSigna
     input: parseInputFlags(flags.input, cwd),
     timeoutMs: flags.timeout,
     retries: flags.retries,
+    streamTimeoutMs: flags['stream-timeout'],
     waitTimeoutMs: flags['wait-timeout'],
     concurrency: flags.concurrency,
+    loop: flags.loop,
+    durationMs: flags.duration,
+    queueSize: flags['queue-size'],
+    keepMessages: flags['keep-messages'],
     signal,
   };
 }

@@ -1,7 +1,7 @@
 // What a command knows about its run at any moment, so that `--output` gets a run result document whatever ends the
 // command: the engine's own document once it returned, otherwise one built from what is known so far (the pipeline,
 // its nodes and what the engine's events said of each) with the error that ended the run.
-import type { EngineEvent, NodeSummary, RunResultDocument, RunSummary } from '../engine/index.js';
+import type { EngineEvent, NodeCounters, NodeSummary, RunResultDocument, RunSummary } from '../engine/index.js';
 import { isUserError } from '../errors.js';
 
 /**
@@ -20,6 +20,8 @@ interface Known {
   start?: number;
   end?: number;
   attempts: number;
+  /** The node's counters as its last event gave them. */
+  counters: NodeCounters;
   error?: { code: string; message: string };
 }
 
@@ -37,18 +39,27 @@ export class RunRecord {
   /** The pipeline and its nodes, in level order, once they are known (before anything runs). */
   plan(pipeline: string | undefined, nodes: string[]): void {
     this.pipeline = pipeline;
-    for (const node of nodes) if (!this.nodes.has(node)) this.nodes.set(node, { status: 'skipped', attempts: 0 });
+    for (const node of nodes)
+      if (!this.nodes.has(node)) {
+        this.nodes.set(node, { status: 'skipped', attempts: 0, counters: { calls: 0, messagesIn: 0, messagesOut: 0 } });
+      }
   }
 
   /** Follows the engine's events. */
   onEvent = (event: EngineEvent): void => {
     const known = 'node' in event && event.node !== undefined ? this.nodes.get(event.node) : undefined;
+    if (known && 'calls' in event && event.calls !== undefined) {
+      known.counters = { calls: event.calls, messagesIn: event.messagesIn ?? 0, messagesOut: event.messagesOut ?? 0 };
+    }
     switch (event.type) {
       case 'run-started':
         this.plan(this.pipeline, event.levels.flat());
         break;
       case 'node-started':
-        if (known) Object.assign(known, { status: 'running', start: event.at, attempts: 1 });
+        if (known) {
+          Object.assign(known, { status: 'running', start: event.at, attempts: 1 });
+          known.counters.calls = Math.max(known.counters.calls, 1);
+        }
         break;
       case 'node-retrying':
         if (known) known.attempts = event.attempt + 1;
@@ -96,6 +107,9 @@ export class RunRecord {
       const summary: NodeSummary = {
         status: known.status === 'running' ? 'cancelled' : known.status,
         attempts: known.attempts,
+        calls: known.counters.calls,
+        messages_in: known.counters.messagesIn,
+        messages_out: known.counters.messagesOut,
       };
       if (known.start !== undefined) {
         summary.start = iso(known.start);

@@ -75,7 +75,7 @@ export default class Orchestrate extends BaseCommand {
     try {
       const prepared = prepareRun(args.export_dir, { addresses: addressesFromFlags(flags) });
       if (flags.plan) {
-        const plan = planOf(prepared);
+        const plan = planOf(prepared, { loop: flags.loop });
         if (!this.jsonEnabled()) this.log(renderPlan(plan));
         return plan;
       }

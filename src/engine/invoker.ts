@@ -1,5 +1,6 @@
 // Calling the services: one grpc-js channel per container, unary calls with a per-attempt deadline and cancellation
-// by AbortSignal, and UNAVAILABLE retried with exponential backoff.
+// by AbortSignal, and UNAVAILABLE retried with exponential backoff (the streaming calls, streams.ts, share the retry
+// loop and the request encoder).
 //
 // Retries are done here rather than by grpc-js's retry service config because (1) every attempt must be visible
 // (node-retrying events, `attempts` in the summary), which grpc-js does not report; (2) gRPC caps maxAttempts at 5;
@@ -45,7 +46,7 @@ export class CallFailure extends Error {
   }
 }
 
-function toFailure(err: unknown): CallFailure {
+export function toFailure(err: unknown): CallFailure {
   if (err instanceof CallFailure) return err;
   const e = err as Partial<grpc.ServiceError>;
   if (typeof e.code === 'number') return new CallFailure(statusName(e.code), e.details || e.message || '');
@@ -96,6 +97,36 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * The request serializer of a method, keeping the encoder's reason: grpc-js reports a request it cannot serialize as
+ * INTERNAL (or cancels a stream with it), `failure` turns that back into INVALID_REQUEST with protobufjs's words.
+ */
+export function encoder(method: MethodDefinition): {
+  serialize: (value: Message) => Buffer;
+  failure: (err: unknown) => CallFailure;
+} {
+  let encodeError: Error | undefined;
+  return {
+    serialize: (value) => {
+      try {
+        return method.requestSerialize(value);
+      } catch (err) {
+        encodeError = err as Error;
+        throw err;
+      }
+    },
+    failure: (err) =>
+      encodeError
+        ? new CallFailure('INVALID_REQUEST', `cannot encode the request: ${encodeError.message.replace(/^\./, '')}`)
+        : toFailure(err),
+  };
+}
+
+/** grpc-js call options: a deadline `timeoutMs` from now, when given. */
+export function deadline(timeoutMs: number | undefined): grpc.CallOptions {
+  return timeoutMs ? { deadline: new Date(Date.now() + timeoutMs) } : {};
+}
+
 /** One unary call. Rejects with CallFailure (CANCELLED when the signal aborts it). */
 export function callUnary(
   client: grpc.Client,
@@ -108,24 +139,9 @@ export function callUnary(
       reject(new CallFailure('CANCELLED', 'cancelled before the call started'));
       return;
     }
-    const callOptions: grpc.CallOptions = {};
-    if (options.timeoutMs) callOptions.deadline = new Date(Date.now() + options.timeoutMs);
     let call: grpc.ClientUnaryCall;
     const onAbort = () => call.cancel();
-    // grpc-js reports a request it cannot serialize as INTERNAL; keep the encoder's reason to report it as ours.
-    let encodeError: Error | undefined;
-    const serialize = (value: Message): Buffer => {
-      try {
-        return method.requestSerialize(value);
-      } catch (err) {
-        encodeError = err as Error;
-        throw err;
-      }
-    };
-    const failed = (err: unknown) =>
-      encodeError
-        ? new CallFailure('INVALID_REQUEST', `cannot encode the request: ${encodeError.message.replace(/^\./, '')}`)
-        : toFailure(err);
+    const { serialize, failure } = encoder(method);
     try {
       call = client.makeUnaryRequest<Message, Message>(
         method.path,
@@ -133,15 +149,15 @@ export function callUnary(
         method.responseDeserialize as (value: Buffer) => Message,
         request,
         new grpc.Metadata(),
-        callOptions,
+        deadline(options.timeoutMs),
         (err, response) => {
           options.signal?.removeEventListener('abort', onAbort);
-          if (err) reject(failed(err));
+          if (err) reject(failure(err));
           else resolve(response ?? {});
         },
       );
     } catch (err) {
-      reject(failed(err));
+      reject(failure(err));
       return;
     }
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -167,9 +183,12 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-export interface RetryOptions extends CallOptions {
+export interface RetryOptions {
   retries: number;
   backoff: BackoffOptions;
+  signal?: AbortSignal;
+  /** Counted busy while waiting to retry (the run is not idle then). */
+  busy?: { add(): void; done(): void };
   /** Called before each retry's delay. */
   onRetry?: (attempt: number, delayMs: number, error: CallFailure) => void;
 }
@@ -180,35 +199,49 @@ function backoffDelay(n: number, backoff: BackoffOptions): number {
 }
 
 /**
- * A unary call retried on UNAVAILABLE up to `retries` times. Resolves with the output and the number of attempts;
- * rejects with a CallFailure carrying `attempts`.
+ * Makes attempts until one succeeds: a failure with UNAVAILABLE is retried up to `retries` times with backoff, as
+ * long as `mayRetry()` (a stream that already passed a message on is not). Resolves with the value and the number of
+ * attempts; rejects with a CallFailure carrying `attempts`.
  */
-export async function callWithRetry(
-  client: grpc.Client,
-  method: MethodDefinition,
-  request: Message,
+export async function withRetries<T>(
+  attempt: () => Promise<T>,
   options: RetryOptions,
-): Promise<{ output: Message; attempts: number }> {
-  for (let attempt = 1; ; attempt++) {
+  mayRetry: () => boolean = () => true,
+): Promise<{ value: T; attempts: number }> {
+  for (let n = 1; ; n++) {
     try {
-      const output = await callUnary(client, method, request, options);
-      return { output, attempts: attempt };
+      return { value: await attempt(), attempts: n };
     } catch (err) {
       const failure = toFailure(err);
-      const retryable = failure.code === 'UNAVAILABLE' && attempt <= options.retries && !options.signal?.aborted;
+      const retryable =
+        failure.code === 'UNAVAILABLE' && n <= options.retries && !options.signal?.aborted && mayRetry();
       if (!retryable) {
-        failure.attempts = attempt;
+        failure.attempts = n;
         throw failure;
       }
-      const delay = backoffDelay(attempt, options.backoff);
-      options.onRetry?.(attempt, delay, failure);
+      const delay = backoffDelay(n, options.backoff);
+      options.onRetry?.(n, delay, failure);
+      options.busy?.add();
       try {
         await sleep(delay, options.signal);
       } catch (cancelled) {
         const failed = toFailure(cancelled);
-        failed.attempts = attempt;
+        failed.attempts = n;
         throw failed;
+      } finally {
+        options.busy?.done();
       }
     }
   }
+}
+
+/** A unary call retried on UNAVAILABLE (withRetries). */
+export async function callWithRetry(
+  client: grpc.Client,
+  method: MethodDefinition,
+  request: Message,
+  options: RetryOptions & CallOptions,
+): Promise<{ output: Message; attempts: number }> {
+  const { value, attempts } = await withRetries(() => callUnary(client, method, request, options), options);
+  return { output: value, attempts };
 }

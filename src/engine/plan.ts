@@ -1,12 +1,28 @@
-// The plan of a prepared run as plain data: what `--plan` prints (levels, edges and how each maps messages, the
-// address of each container) without calling anything.
+// The plan of a prepared run as plain data: what `--plan` prints (levels, how each node is called, the links and how
+// each maps messages, the address of each container) without calling anything.
+import { isStreamLink } from '../graph/order.js';
 import type { NodeId } from '../graph/types.js';
-import type { PreparedRun } from './types.js';
+import { planFlow, type FlowOptions, type Trigger } from './flow.js';
+import type { CallKind, PreparedRun } from './types.js';
+
+export interface NodePlan {
+  kind: CallKind;
+  /** source: with --input; join: once, upstream outputs merged; each: per arriving message; stream: one call per run. */
+  trigger: Trigger;
+  /** Emits more than one message: its result is a list. */
+  many: boolean;
+  /** A trigger source --loop calls again. */
+  loops?: true;
+  /** A trigger source's stream the end of the run closes. */
+  callback?: true;
+}
 
 export interface RunPlan {
   pipeline?: string;
-  /** Level 0: start nodes; level n: nodes whose longest upstream path has n links. */
+  /** Level 0: start nodes; level n: nodes whose longest upstream path has n links (links closing a cycle aside). */
   levels: NodeId[][];
+  /** How each node is called. */
+  nodes: Record<NodeId, NodePlan>;
   edges: {
     from: NodeId;
     to: NodeId;
@@ -15,11 +31,15 @@ export interface RunPlan {
     skipped?: string[];
     /** Request fields the upstream's output does not have: left at default / from --input. */
     left_at_default?: string[];
+    /** The link carries a stream (its source returns one or its target takes one). */
+    stream?: true;
+    /** The link closes a cycle. */
+    loop?: true;
   }[];
   start_nodes: NodeId[];
   /** container -> host:port */
   addresses: Record<string, string>;
-  /** Nodes with streaming rpcs: they plan, but running them is not supported yet. */
+  /** Nodes with streaming rpcs. */
   streaming: NodeId[];
   /** Operations no link touches, in a blueprint that has links: not called. */
   not_wired: NodeId[];
@@ -27,17 +47,32 @@ export interface RunPlan {
   notes: string[];
 }
 
-export function planOf(prepared: PreparedRun): RunPlan {
+export function planOf(prepared: PreparedRun, options: FlowOptions = {}): RunPlan {
+  const { graph } = prepared;
+  const flows = planFlow(prepared, options);
   // Links in the order the run takes them: by their source's level, then blueprint order.
   const level = new Map<string, number>();
-  prepared.graph.levels.forEach((ids, i) => ids.forEach((id) => level.set(id, i)));
+  graph.levels.forEach((ids, i) => ids.forEach((id) => level.set(id, i)));
+  const loops = new Set(graph.loops.map((e) => `${e.from}\u0000${e.to}`));
   const links = prepared.links
     .map((l, i) => ({ l, i }))
     .sort((a, b) => level.get(a.l.from)! - level.get(b.l.from)! || a.i - b.i)
     .map(({ l }) => l);
+  const nodes: Record<NodeId, NodePlan> = {};
+  for (const id of graph.levels.flat()) {
+    const f = flows.get(id)!;
+    nodes[id] = {
+      kind: f.kind,
+      trigger: f.trigger,
+      many: f.many,
+      ...(f.loops ? { loops: true as const } : {}),
+      ...(f.callback ? { callback: true as const } : {}),
+    };
+  }
   return {
     ...(prepared.pipeline === undefined ? {} : { pipeline: prepared.pipeline }),
-    levels: prepared.graph.levels,
+    levels: graph.levels,
+    nodes,
     edges: links.map((l) => ({
       from: l.from,
       to: l.to,
@@ -45,11 +80,13 @@ export function planOf(prepared: PreparedRun): RunPlan {
       fields: l.fields,
       ...(l.skipped.length > 0 ? { skipped: l.skipped } : {}),
       ...(l.absent.length > 0 ? { left_at_default: l.absent } : {}),
+      ...(isStreamLink(graph.byId.get(l.from)!, graph.byId.get(l.to)!) ? { stream: true as const } : {}),
+      ...(loops.has(`${l.from}\u0000${l.to}`) ? { loop: true as const } : {}),
     })),
-    start_nodes: prepared.graph.starts,
+    start_nodes: graph.starts,
     addresses: Object.fromEntries(prepared.endpoints.map((e) => [e.container, e.address])),
-    streaming: prepared.nodes.filter((n) => n.streaming).map((n) => n.id),
-    not_wired: prepared.graph.unwired,
+    streaming: prepared.nodes.filter((n) => n.kind !== 'unary').map((n) => n.id),
+    not_wired: graph.unwired,
     notes: prepared.notes,
   };
 }

@@ -15,7 +15,7 @@ export function jsonSafe<T>(value: T): T {
 }
 
 export interface RunResultDocument {
-  results: Record<string, Message>;
+  results: Record<string, Message | Message[]>;
   summary: RunSummary;
 }
 

@@ -14,8 +14,6 @@ export interface PreparedNode extends PipelineNode {
   proto: RuntimeProto;
   call: ResolvedOperation;
   kind: CallKind;
-  /** A streaming rpc: planned, not yet executable. */
-  streaming: boolean;
 }
 
 export interface Endpoint {
@@ -75,16 +73,26 @@ export interface BackoffOptions {
 
 export interface RunOptions {
   input?: InitialInput;
-  /** Deadline of each call attempt; undefined or 0: none. */
+  /** Deadline of each unary call attempt; undefined or 0: none. */
   timeoutMs?: number;
-  /** How many times an UNAVAILABLE call is retried (default 3). */
+  /** Deadline of each streaming call attempt; undefined or 0: none. */
+  streamTimeoutMs?: number;
+  /** How many times an UNAVAILABLE call is retried (default 3); a stream only before a message went through it. */
   retries?: number;
   /** Retry delays (default 200 ms doubling up to 5 s). */
   backoff?: BackoffOptions;
   /** How long to wait for every service to be ready before the first call (default 60 s). */
   waitTimeoutMs?: number;
-  /** At most this many calls in flight (default: unbounded). */
+  /** At most this many unary calls in flight (default: unbounded). */
   concurrency?: number;
+  /** Trigger sources (a request without fields) are called again each time they finish. */
+  loop?: boolean;
+  /** Stop the sources after this long and let the pipeline drain (ms). */
+  durationMs?: number;
+  /** Messages a link holds before its producer waits (default 16). */
+  queueSize?: number;
+  /** Messages kept as the result of a node that emits many: the last ones (default 100). */
+  keepMessages?: number;
   /** Aborting cancels in-flight calls; the result is partial, with status "cancelled". */
   signal?: AbortSignal;
 }
@@ -95,7 +103,14 @@ export interface NodeSummary {
   start?: string;
   end?: string;
   duration_ms?: number;
+  /** Calls made, plus one per UNAVAILABLE retry. */
   attempts: number;
+  /** Calls made (a streaming call counts once). */
+  calls: number;
+  /** Messages taken from its inbound links. */
+  messages_in: number;
+  /** Messages it emitted (all of them, however many the result keeps). */
+  messages_out: number;
   error?: CallError;
 }
 
@@ -105,14 +120,21 @@ export interface RunSummary {
   start: string;
   end: string;
   duration_ms: number;
-  /** Per node, in blueprint order. */
+  /** Set when --duration ended the run (it stopped the sources, then the pipeline drained). */
+  stopped_by?: 'duration';
+  /** Per node the run calls, in level order. */
   nodes: Record<NodeId, NodeSummary>;
+  /** Operations no link touches (in a blueprint with links): not called. */
+  not_wired?: NodeId[];
   /** Why the run failed: the first node that failed. */
   error?: CallError & { node: NodeId; attempts: number };
 }
 
 export interface RunResult {
-  /** Output of every node that finished, keyed `container:operation`, in blueprint order. */
-  results: Record<NodeId, Message>;
+  /**
+   * The result of every node that produced one, keyed `container:operation`, in level order: its output message, or
+   * for a node that emits many (a stream, or calls per message) the list of its last messages (--keep-messages).
+   */
+  results: Record<NodeId, Message | Message[]>;
   summary: RunSummary;
 }

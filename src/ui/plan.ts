@@ -1,10 +1,12 @@
-// `--plan` as text: the execution levels, the links with how each maps messages, the addresses, and what cannot run
-// yet. Takes the plan as plain data (the shape of the engine's RunPlan), so the UI depends on no engine code.
+// `--plan` as text: the execution levels with how each node is called, the links with how each maps messages, the
+// operations not wired, the addresses and notes. Takes the plan as plain data (the shape of the engine's RunPlan), so
+// the UI depends on no engine code.
 import { stdoutColor as color } from './color.js';
 
 export interface PlanView {
   pipeline?: string;
   levels: string[][];
+  nodes?: Record<string, { kind: string; trigger: string; many: boolean; loops?: true; callback?: true }>;
   edges: {
     from: string;
     to: string;
@@ -12,11 +14,30 @@ export interface PlanView {
     fields: string[];
     skipped?: string[];
     left_at_default?: string[];
+    stream?: true;
+    loop?: true;
   }[];
   addresses: Record<string, string>;
-  streaming: string[];
   not_wired: string[];
   notes: string[];
+}
+
+const KIND: Record<string, string> = {
+  'server-stream': 'server stream',
+  'client-stream': 'client stream',
+  bidi: 'bidirectional stream',
+};
+
+/** How a node is called, in words; nothing for the plain case (a unary call, once). */
+function howCalled(node: NonNullable<PlanView['nodes']>[string] | undefined): string {
+  if (!node) return '';
+  const parts = [KIND[node.kind]];
+  if (node.trigger === 'each') parts.push('per message');
+  if (node.trigger === 'stream') parts.push('one call per run');
+  if (node.loops) parts.push('again each time it ends (--loop)');
+  if (node.callback) parts.push('callback: closed at the end of the run');
+  const text = parts.filter(Boolean).join('; ');
+  return text ? color.dim(`  (${text})`) : '';
 }
 
 export function renderPlan(plan: PlanView): string {
@@ -26,10 +47,9 @@ export function renderPlan(plan: PlanView): string {
   lines.push(
     `${color.bold(`pipeline ${plan.pipeline ?? '(unnamed)'}`)}: ${plural(count, 'node')}, ${plural(plan.edges.length, 'link')}, ${plural(plan.levels.length, 'level')}`,
   );
-  const streaming = new Set(plan.streaming);
   plan.levels.forEach((level, i) => {
     lines.push('', color.bold(`level ${i}`));
-    for (const id of level) lines.push(`  ${id}${streaming.has(id) ? color.dim('  (streaming)') : ''}`);
+    for (const id of level) lines.push(`  ${id}${howCalled(plan.nodes?.[id])}`);
   });
   if (plan.edges.length > 0) {
     lines.push('', color.bold('links'));
@@ -39,7 +59,8 @@ export function renderPlan(plan: PlanView): string {
       const absent = e.left_at_default?.length
         ? `; left at default / from --input: ${e.left_at_default.join(', ')}`
         : '';
-      lines.push(`  ${e.from} -> ${e.to}  ${color.dim(`(${how}${skipped}${absent})`)}`);
+      const kind = `${e.stream ? '; stream' : ''}${e.loop ? '; closes a cycle' : ''}`;
+      lines.push(`  ${e.from} -> ${e.to}  ${color.dim(`(${how}${skipped}${absent}${kind})`)}`);
     }
   }
   if (plan.not_wired.length > 0) {
@@ -51,8 +72,5 @@ export function renderPlan(plan: PlanView): string {
   for (const [container, address] of Object.entries(plan.addresses))
     lines.push(`  ${container.padEnd(width)}  ${address}`);
   for (const note of plan.notes) lines.push('', `${color.yellow('note')} ${note}`);
-  if (plan.streaming.length > 0) {
-    lines.push('', `${color.yellow('note')} streaming operations are not supported yet: ${plan.streaming.join(', ')}`);
-  }
   return lines.join('\n');
 }

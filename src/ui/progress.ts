@@ -1,8 +1,8 @@
 // Progress of a pipeline run on stderr, driven only by the engine's events: a listr2 task tree (readiness, then the
-// nodes grouped by level, each with its status and duration) on a terminal, plain lines otherwise or with
-// --no-progress... none at all (and none with --json). stdout stays for results.
+// nodes grouped by level, each with its status and duration, streaming nodes with live counters) on a terminal, plain
+// lines otherwise; with --no-progress (and with --json) none at all. stdout stays for results.
 import { Listr, type ListrTask, type ListrTaskWrapper, type SimpleRenderer } from 'listr2';
-import type { EngineEvent, EngineEventHandler } from '../engine/events.js';
+import type { EngineEvent, EngineEventHandler, NodeCounters } from '../engine/events.js';
 import { stderrColor as color } from './color.js';
 import { markWaiting, treeOptions, type StderrTreeRenderer } from './tree.js';
 
@@ -64,8 +64,27 @@ function defaultWrite(line: string): void {
   process.stderr.write(line + '\n');
 }
 
-/** One line per event, for logs and CI. */
-export function describeEvent(event: EngineEvent): string | undefined {
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** `3 attempts` when retries were made (more attempts than calls). */
+const retried = (e: { attempts: number; calls?: number }) => e.attempts > (e.calls ?? 1) && `${e.attempts} attempts`;
+
+/** A streaming node's counters: `3 calls, 12 in, 12 out`. */
+export function formatCounters(c: Partial<NodeCounters>): string {
+  return `${plural(c.calls ?? 0, 'call')}, ${c.messagesIn ?? 0} in, ${c.messagesOut ?? 0} out`;
+}
+
+/**
+ * One line per event, for logs and CI. `streaming`: the nodes whose counters are shown (run-started names them);
+ * node-progress has no line of its own (the still-running lines carry the counters).
+ */
+export function describeEvent(event: EngineEvent, streaming: ReadonlySet<string> = new Set()): string | undefined {
+  const counts = (e: { node: string } & Partial<NodeCounters>) =>
+    streaming.has(e.node) && e.calls !== undefined ? formatCounters(e) : undefined;
+  const extra = (...parts: (string | false | undefined)[]) => {
+    const text = parts.filter(Boolean).join(', ');
+    return text ? ` (${text})` : '';
+  };
   switch (event.type) {
     case 'run-started':
       return `run: ${event.nodes.length} node${event.nodes.length === 1 ? '' : 's'} in ${event.levels.length} level${event.levels.length === 1 ? '' : 's'}`;
@@ -77,12 +96,18 @@ export function describeEvent(event: EngineEvent): string | undefined {
       return `start ${event.node}`;
     case 'node-retrying':
       return `${color.yellow('retry')} ${event.node}: ${event.error.code}: ${event.error.message} (attempt ${event.attempt + 1} in ${formatDuration(event.delayMs)})`;
+    case 'node-progress':
+      return undefined;
     case 'node-finished':
-      return `${color.green('done')}  ${event.node} ${color.dim(formatDuration(event.durationMs))}${event.attempts > 1 ? ` (${event.attempts} attempts)` : ''}`;
+      return `${color.green('done')}  ${event.node} ${color.dim(formatDuration(event.durationMs))}${extra(counts(event), retried(event))}`;
     case 'node-failed':
-      return `${color.red('fail')}  ${event.node}: ${event.error.code}: ${event.error.message}${event.attempts > 1 ? ` (${event.attempts} attempts)` : ''}`;
+      return `${color.red('fail')}  ${event.node}: ${event.error.code}: ${event.error.message}${extra(counts(event), retried(event))}`;
     case 'node-cancelled':
-      return `${color.yellow('cancel')} ${event.node}`;
+      return `${color.yellow('cancel')} ${event.node}${extra(counts(event))}`;
+    case 'run-ending':
+      return event.reason === 'idle'
+        ? `end   nothing left in flight: closing ${event.nodes.join(', ')}`
+        : `end   --duration is up: stopping ${event.nodes.join(', ') || 'no source (all ended)'}; the rest drains`;
     case 'node-skipped':
       return `${color.dim('skip')}  ${event.node} (${event.reason})`;
     case 'warning':
@@ -100,6 +125,8 @@ export function describeEvent(event: EngineEvent): string | undefined {
  */
 function plainProgress(write: (line: string) => void, stillRunningMs: number): Progress {
   const running = new Map<string, number>();
+  let streaming = new Set<string>();
+  const counters = new Map<string, NodeCounters>();
   let timer: NodeJS.Timeout | undefined;
   const stop = () => {
     clearInterval(timer);
@@ -107,12 +134,18 @@ function plainProgress(write: (line: string) => void, stillRunningMs: number): P
   };
   const tick = () => {
     const now = Date.now();
-    for (const [node, since] of running)
-      write(`${color.dim('still running:')} ${node}, ${formatDuration(now - since)}`);
+    for (const [node, since] of running) {
+      const c = counters.get(node);
+      write(
+        `${color.dim('still running:')} ${node}, ${formatDuration(now - since)}${c ? ` (${formatCounters(c)})` : ''}`,
+      );
+    }
   };
   return {
     onEvent: (event) => {
-      const line = describeEvent(event);
+      if (event.type === 'run-started') streaming = new Set(event.streaming);
+      if (event.type === 'node-progress') counters.set(event.node, event);
+      const line = describeEvent(event, streaming);
       if (line !== undefined) write(line);
       if (event.type === 'node-started') {
         running.set(event.node, event.at);
@@ -201,6 +234,9 @@ function treeProgress(): Progress {
     d.waiting = false;
     if (d.listrTask) markWaiting(d.listrTask, false);
   };
+  let streaming = new Set<string>();
+  const counts = (e: { node: string } & Partial<NodeCounters>) =>
+    streaming.has(e.node) && e.calls !== undefined ? ` ${color.dim(formatCounters(e))}` : '';
 
   const settleAll = () => {
     ready.resolve();
@@ -211,6 +247,7 @@ function treeProgress(): Progress {
     onEvent: (event) => {
       switch (event.type) {
         case 'run-started': {
+          streaming = new Set(event.streaming);
           for (const id of event.nodes) {
             const d = deferred();
             d.waiting = true;
@@ -258,17 +295,22 @@ function treeProgress(): Progress {
             d.task.output = `retry ${event.attempt + 1} in ${formatDuration(event.delayMs)}: ${event.error.code}`;
           break;
         }
+        case 'node-progress':
+          setTitle(nodes.get(event.node), `${event.node}${counts(event)}`);
+          break;
         case 'node-finished': {
           const d = nodes.get(event.node);
-          setTitle(d, `${event.node} ${color.dim(formatDuration(event.durationMs))}`);
+          setTitle(d, `${event.node} ${color.dim(formatDuration(event.durationMs))}${counts(event)}`);
           d?.resolve();
           break;
         }
         case 'node-failed':
-          nodes.get(event.node)?.reject(new Error(`${event.node}: ${event.error.code}: ${event.error.message}`));
+          nodes
+            .get(event.node)
+            ?.reject(new Error(`${event.node}: ${event.error.code}: ${event.error.message}${counts(event)}`));
           break;
         case 'node-cancelled':
-          nodes.get(event.node)?.reject(new Error(`${event.node}: cancelled`));
+          nodes.get(event.node)?.reject(new Error(`${event.node}: cancelled${counts(event)}`));
           break;
         case 'node-skipped': {
           const d = nodes.get(event.node);

@@ -129,7 +129,7 @@ describe('aieffect', () => {
     const r = await runCli(['orchestrate', '.', '--wait-timeout', '2x']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'error --wait-timeout: "2x" is not a duration (e.g. 30, 30s, 500ms, 2m)\n  hint: see `aieffect orchestrate --help` for usage\n',
+      'error --wait-timeout: "2x" is not a duration (e.g. 30, 30s, 500ms, 2m, 1h)\n  hint: see `aieffect orchestrate --help` for usage\n',
     );
     const int = await runCli(['compose', '.', '--base-port', 'abc']);
     expect(int.code).toBe(2);

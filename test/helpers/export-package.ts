@@ -3,6 +3,7 @@
 // address of each container (usually a TestServer's).
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadRuntimeProto, resolveOperation } from '../../src/proto/runtime.js';
 import { protosDir } from './grpc.js';
 
 export interface PackageNode {
@@ -11,7 +12,7 @@ export interface PackageNode {
   proto: string;
   /** Operation name -> downstream `container:operation` ids. */
   operations: Record<string, string[]>;
-  /** Stream flags per operation, as the blueprint states them. */
+  /** Stream flags per operation, as the blueprint states them (default: as the proto declares the rpc). */
   streams?: Record<string, { input?: boolean; output?: boolean }>;
 }
 
@@ -34,15 +35,7 @@ export function writePackage(dir: string, spec: PackageSpec): string {
       image: `${n.container}:latest`,
       proto_uri: `microservice/${n.container}.proto`,
       operation_signature_list: Object.entries(n.operations).map(([operation, targets]) => ({
-        operation_signature: {
-          operation_name: operation,
-          ...(n.streams?.[operation]
-            ? {
-                input_message_stream: n.streams[operation]!.input ?? false,
-                output_message_stream: n.streams[operation]!.output ?? false,
-              }
-            : {}),
-        },
+        operation_signature: { operation_name: operation, ...streamFlags(n, operation) },
         connected_to: targets.map((t) => {
           const i = t.lastIndexOf(':');
           return { container_name: t.slice(0, i), operation_signature: { operation_name: t.slice(i + 1) } };
@@ -60,6 +53,18 @@ export function writePackage(dir: string, spec: PackageSpec): string {
   writeFileSync(join(dir, 'dockerinfo.json'), JSON.stringify(dockerinfo, null, 2));
   for (const n of spec.nodes) copyFileSync(join(protosDir, n.proto), join(dir, 'microservice', `${n.container}.proto`));
   return dir;
+}
+
+/** The blueprint's stream flags of an operation: as given, else as the proto declares it (none if it has no such rpc). */
+function streamFlags(n: PackageNode, operation: string): Record<string, boolean> {
+  const given = n.streams?.[operation];
+  if (given) return { input_message_stream: given.input ?? false, output_message_stream: given.output ?? false };
+  try {
+    const call = resolveOperation(loadRuntimeProto(join(protosDir, n.proto)), n.container, operation);
+    return { input_message_stream: call.requestStream, output_message_stream: call.responseStream };
+  } catch {
+    return {};
+  }
 }
 
 /** A linear pipeline of one proto: each `container:operation` feeds the next. */

@@ -1,16 +1,24 @@
 // Real grpc-js servers for tests, on 127.0.0.1 ephemeral ports, from fixture .proto files (test/fixtures/protos).
-// Handlers are plain async functions of the decoded request; throwing grpcError(...) returns a status. Every call is
-// recorded (request, order), and the standard health service can be added with a settable status.
+// Unary handlers are plain async functions of the decoded request; streaming ones come from ./grpc-streams.ts
+// (serverStream, clientStream, bidi); throwing grpcError(...) returns a status. Every call is recorded (request,
+// order, messages written into a stream), and the standard health service can be added with a settable status.
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
+import type { StreamHandler } from './grpc-streams.js';
+
+export { bidi, clientStream, serverStream } from './grpc-streams.js';
 
 export const protosDir = fileURLToPath(new URL('../fixtures/protos/', import.meta.url));
 
 export type Message = Record<string, unknown>;
-export type Handler = (request: Message, call: grpc.ServerUnaryCall<Message, Message>) => Message | Promise<Message>;
+export type UnaryHandler = (
+  request: Message,
+  call: grpc.ServerUnaryCall<Message, Message>,
+) => Message | Promise<Message>;
+export type Handler = UnaryHandler | StreamHandler;
 
 /** Echo-proto handler: appends `name` to the trail, adds it to data and counts seq up (shows the path a run took). */
 export const step =
@@ -28,7 +36,10 @@ export function grpcError(code: grpc.status, details: string): Error & { code: g
 
 export interface RecordedCall {
   rpc: string;
+  /** The request of a unary or server-streaming call ({} for one that takes a stream). */
   request: Message;
+  /** What was written into a client-streaming or bidirectional call, as the server read it. */
+  messages?: Message[];
 }
 
 export interface TestServer {
@@ -91,6 +102,13 @@ export async function startServer(
     for (const rpc of Object.keys(service)) {
       const handler = handlers[rpc];
       if (!handler) continue;
+      if (typeof handler !== 'function') {
+        impl[rpc] = handler.implement(rpc, calls, (delta) => {
+          inFlight += delta;
+          maxInFlight = Math.max(maxInFlight, inFlight);
+        });
+        continue;
+      }
       impl[rpc] = (call: grpc.ServerUnaryCall<Message, Message>, callback: grpc.sendUnaryData<Message>) => {
         calls.push({ rpc, request: call.request });
         inFlight++;

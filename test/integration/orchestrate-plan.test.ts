@@ -1,5 +1,5 @@
-// `--plan` on real platform output (the Graphene sudoku sample, read in place): levels, links and addresses, with
-// the streaming operations planned but flagged, and nothing contacted.
+// `--plan` on real platform output (the Graphene sudoku sample, read in place): levels, how each operation is called,
+// links and addresses, and nothing contacted.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planOf, prepareRun } from '../../src/engine/index.js';
@@ -37,6 +37,27 @@ describe('--plan on the Graphene sudoku package', () => {
       'sudoku-design-evaluator-stream1:receiveAnswersetSolverResult',
       'sudoku-design-evaluator-stream1:callAnswersetSolver',
     ]);
+    // The GUI's stream is a source that must end by itself; the evaluator's job stream only answers the evaluations
+    // the pipeline asks of its container, so the end of the run closes it.
+    expect(plan.nodes).toEqual({
+      'sudoku-gui-stream1:requestSudokuEvaluation': { kind: 'server-stream', trigger: 'source', many: true },
+      'sudoku-design-evaluator-stream1:callAnswersetSolver': {
+        kind: 'server-stream',
+        trigger: 'source',
+        many: true,
+        callback: true,
+      },
+      'sudoku-design-evaluator-stream1:evaluateSudokuDesign': { kind: 'unary', trigger: 'each', many: true },
+      'sudoku-aspsolver1:solve': { kind: 'unary', trigger: 'each', many: true },
+      'sudoku-gui-stream1:processEvaluationResult': { kind: 'client-stream', trigger: 'stream', many: false },
+      'sudoku-design-evaluator-stream1:receiveAnswersetSolverResult': {
+        kind: 'client-stream',
+        trigger: 'stream',
+        many: false,
+      },
+    });
+    expect(plan.not_wired).toEqual([]);
+    expect(plan.edges.every((e) => e.stream)).toBe(true);
   });
 
   it('prints the levels with the built CLI, and gives them as JSON with --json', async () => {
@@ -48,30 +69,22 @@ describe('--plan on the Graphene sudoku package', () => {
     const l0 = lines.indexOf('level 0');
     expect(lines.slice(l0, l0 + 11)).toEqual([
       'level 0',
-      '  sudoku-gui-stream1:requestSudokuEvaluation  (streaming)',
-      '  sudoku-design-evaluator-stream1:callAnswersetSolver  (streaming)',
+      '  sudoku-gui-stream1:requestSudokuEvaluation  (server stream)',
+      '  sudoku-design-evaluator-stream1:callAnswersetSolver  (server stream; callback: closed at the end of the run)',
       '',
       'level 1',
-      '  sudoku-design-evaluator-stream1:evaluateSudokuDesign',
-      '  sudoku-aspsolver1:solve',
+      '  sudoku-design-evaluator-stream1:evaluateSudokuDesign  (per message)',
+      '  sudoku-aspsolver1:solve  (per message)',
       '',
       'level 2',
-      '  sudoku-gui-stream1:processEvaluationResult  (streaming)',
-      '  sudoku-design-evaluator-stream1:receiveAnswersetSolverResult  (streaming)',
+      '  sudoku-gui-stream1:processEvaluationResult  (client stream; one call per run)',
+      '  sudoku-design-evaluator-stream1:receiveAnswersetSolverResult  (client stream; one call per run)',
     ]);
+    expect(lines).toContain(
+      '  sudoku-gui-stream1:requestSudokuEvaluation -> sudoku-design-evaluator-stream1:evaluateSudokuDesign  (pass-through; stream)',
+    );
     const json = await runCli(['orchestrate', sudoku, '--plan', '--json']);
     expect(json.code).toBe(0);
     expect(expectJsonContract<{ levels: string[][] }>('orchestrate_plan', json.stdout).levels).toEqual(levels);
-  });
-
-  it('running it fails at start: streaming operations are not supported yet', async () => {
-    const r = await runCli(['orchestrate', sudoku, '--wait-timeout', '1']);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toBe('');
-    expect(r.stderr.split('\n')[0]).toBe(
-      'error streaming operations are not supported yet: sudoku-gui-stream1:requestSudokuEvaluation, ' +
-        'sudoku-gui-stream1:processEvaluationResult, sudoku-design-evaluator-stream1:receiveAnswersetSolverResult, ' +
-        'sudoku-design-evaluator-stream1:callAnswersetSolver',
-    );
   });
 });

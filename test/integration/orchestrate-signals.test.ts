@@ -56,7 +56,13 @@ describe('orchestrate: signals', () => {
       attempts: 1,
       error: { code: 'CANCELLED' },
     });
-    expect(doc.summary.nodes['c:Echo']).toEqual({ status: 'skipped', attempts: 0 });
+    expect(doc.summary.nodes['c:Echo']).toEqual({
+      status: 'skipped',
+      attempts: 0,
+      calls: 0,
+      messages_in: 0,
+      messages_out: 0,
+    });
     expect(JSON.parse(r.stdout)).toEqual(doc.results);
     expect(r.stderr).toContain('SIGINT: cancelling the calls in flight (again to quit at once)\n');
     expect(r.stderr).toContain('cancelled by SIGINT: 1 node(s) finished\n');

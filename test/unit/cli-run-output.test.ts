@@ -86,14 +86,15 @@ describe('RunRecord', () => {
     record.onEvent({ type: 'node-started', at: 1600, node: 'b:B' });
     const retry = { type: 'node-retrying', at: 1700, node: 'b:B', attempt: 1, delayMs: 200 } as const;
     record.onEvent({ ...retry, error: { code: 'UNAVAILABLE', message: 'down' } });
+    record.onEvent({ type: 'node-progress', at: 1800, node: 'b:B', calls: 1, messagesIn: 4, messagesOut: 3 });
     const doc = record.document('cancelled');
     assertSchema('run-result', doc, 'doc');
     expect(doc.summary.status).toBe('cancelled');
     expect(doc.summary).not.toHaveProperty('error');
     expect(doc.summary.nodes).toMatchObject({
       'a:A': { status: 'succeeded', attempts: 1, start: new Date(1000).toISOString(), duration_ms: 500 },
-      'b:B': { status: 'cancelled', attempts: 2, start: new Date(1600).toISOString() },
-      'c:C': { status: 'skipped', attempts: 0 },
+      'b:B': { status: 'cancelled', attempts: 2, start: new Date(1600).toISOString(), calls: 1, messages_in: 4 },
+      'c:C': { status: 'skipped', attempts: 0, calls: 0, messages_in: 0, messages_out: 0 },
     });
   });
 

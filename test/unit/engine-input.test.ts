@@ -82,14 +82,15 @@ describe('parseAddressFlags', () => {
 });
 
 describe('parseDuration', () => {
-  it('reads seconds by default and ms, s, m units', () => {
+  it('reads seconds by default and ms, s, m, h units', () => {
     expect([
       parseDuration('30'),
       parseDuration('0.5'),
       parseDuration('250ms'),
       parseDuration('2s'),
       parseDuration('2m'),
-    ]).toEqual([30_000, 500, 250, 2000, 120_000]);
-    expect(() => parseDuration('soon')).toThrow('"soon" is not a duration (e.g. 30, 30s, 500ms, 2m)');
+      parseDuration('1.5h'),
+    ]).toEqual([30_000, 500, 250, 2000, 120_000, 5_400_000]);
+    expect(() => parseDuration('soon')).toThrow('"soon" is not a duration (e.g. 30, 30s, 500ms, 2m, 1h)');
   });
 });

@@ -210,7 +210,12 @@ describe('prepareRun', () => {
     // The blueprint marks nothing as streaming; flow.proto's Relay takes and returns a stream, which breaks the cycle.
     const dir = pkg({
       nodes: [
-        { container: 'a', proto: 'flow.proto', operations: { Relay: ['b:Unary'] } },
+        {
+          container: 'a',
+          proto: 'flow.proto',
+          operations: { Relay: ['b:Unary'] },
+          streams: { Relay: { input: false, output: false } },
+        },
         { container: 'b', proto: 'flow.proto', operations: { Unary: ['a:Relay'] } },
       ],
       addresses: { a: 'a-host:1', b: 'b-host:2' },

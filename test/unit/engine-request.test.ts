@@ -25,7 +25,6 @@ function node(id: string, proto = shop): PreparedNode {
     proto,
     call,
     kind: 'unary',
-    streaming: false,
   };
 }
 

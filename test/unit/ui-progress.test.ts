@@ -128,42 +128,94 @@ describe('plain progress', () => {
     expect(stillRunningInterval({})).toBe(30_000);
   });
 
+  it('shows the counters of streaming nodes: at their end, in still-running lines, and the end of the run', () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const lines: string[] = [];
+      const progress = createProgress('plain', (l) => lines.push(plain(l)), { stillRunningMs: 1000 });
+      const counters = { calls: 3, messagesIn: 3, messagesOut: 3 };
+      progress.onEvent({
+        type: 'run-started',
+        at: 0,
+        levels: [
+          ['src:S', 'cb:C'],
+          ['each:E', 'one:O'],
+        ],
+        nodes: ['src:S', 'cb:C', 'each:E', 'one:O'],
+        streaming: ['src:S', 'cb:C', 'each:E'],
+      });
+      progress.onEvent({ type: 'node-started', at: 0, node: 'each:E' });
+      progress.onEvent({ type: 'node-progress', at: 0, node: 'each:E', calls: 1, messagesIn: 1, messagesOut: 0 });
+      progress.onEvent({ type: 'node-progress', at: 0, node: 'each:E', calls: 2, messagesIn: 2, messagesOut: 1 });
+      vi.advanceTimersByTime(1000);
+      progress.onEvent({ type: 'node-finished', at: 0, node: 'each:E', durationMs: 40, attempts: 4, ...counters });
+      // A node that is not streaming keeps its plain line, counters or not.
+      progress.onEvent({ type: 'node-finished', at: 0, node: 'one:O', durationMs: 5, attempts: 1, ...counters });
+      progress.onEvent({ type: 'run-ending', at: 0, reason: 'idle', nodes: ['cb:C'] });
+      progress.onEvent({ type: 'run-ending', at: 0, reason: 'duration', nodes: ['src:S'] });
+      progress.onEvent({ type: 'node-cancelled', at: 0, node: 'src:S', calls: 1, messagesIn: 0, messagesOut: 7 });
+      expect(lines.slice(1)).toEqual([
+        'start each:E',
+        'still running: each:E, 1.00 s (2 calls, 2 in, 1 out)',
+        'done  each:E 40 ms (3 calls, 3 in, 3 out, 4 attempts)',
+        'done  one:O 5 ms',
+        'end   nothing left in flight: closing cb:C',
+        'end   --duration is up: stopping src:S; the rest drains',
+        'cancel src:S (1 call, 0 in, 7 out)',
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('describes a cancelled node', () => {
     expect(plain(describeEvent({ type: 'node-cancelled', at: 0, node: 'x:Y' })!)).toBe('cancel x:Y');
   });
 });
 
 describe('renderPlan', () => {
-  it('lists levels, links with their mapping, addresses and streaming nodes', () => {
+  it('lists levels with how each node is called, links with their mapping, unwired operations and addresses', () => {
     expect(
       plain(
         renderPlan({
           pipeline: 'p',
-          levels: [['a:A'], ['b:B', 'c:C']],
+          levels: [['a:A', 'e:E'], ['b:B', 'c:C'], ['d:D']],
+          nodes: {
+            'a:A': { kind: 'server-stream', trigger: 'source', many: true },
+            'e:E': { kind: 'server-stream', trigger: 'source', many: true, callback: true },
+            'b:B': { kind: 'unary', trigger: 'each', many: true },
+            'c:C': { kind: 'bidi', trigger: 'stream', many: true },
+            'd:D': { kind: 'unary', trigger: 'source', many: true, loops: true },
+          },
           edges: [
-            { from: 'a:A', to: 'b:B', mode: 'pass-through', fields: ['x'] },
-            { from: 'a:A', to: 'c:C', mode: 'mapped', fields: ['x'], skipped: ['y: string vs int32'] },
+            { from: 'a:A', to: 'b:B', mode: 'pass-through', fields: ['x'], stream: true },
+            { from: 'a:A', to: 'c:C', mode: 'mapped', fields: ['x'], skipped: ['y: string vs int32'], stream: true },
+            { from: 'c:C', to: 'd:D', mode: 'mapped', fields: [], stream: true, loop: true },
           ],
           addresses: { a: 'h:1', bb: 'h:2' },
-          streaming: ['c:C'],
           not_wired: ['a:Spare'],
           notes: ['blueprint.json /nodes/0: something the proto says otherwise'],
         }),
       ),
     ).toBe(
       [
-        'pipeline p: 3 nodes, 2 links, 2 levels',
+        'pipeline p: 5 nodes, 3 links, 3 levels',
         '',
         'level 0',
-        '  a:A',
+        '  a:A  (server stream)',
+        '  e:E  (server stream; callback: closed at the end of the run)',
         '',
         'level 1',
-        '  b:B',
-        '  c:C  (streaming)',
+        '  b:B  (per message)',
+        '  c:C  (bidirectional stream; one call per run)',
+        '',
+        'level 2',
+        '  d:D  (again each time it ends (--loop))',
         '',
         'links',
-        '  a:A -> b:B  (pass-through)',
-        '  a:A -> c:C  (mapped: x; not mapped: y: string vs int32)',
+        '  a:A -> b:B  (pass-through; stream)',
+        '  a:A -> c:C  (mapped: x; not mapped: y: string vs int32; stream)',
+        '  c:C -> d:D  (mapped: no common fields; stream; closes a cycle)',
         '',
         'not wired (no link in or out: not called)',
         '  a:Spare',
@@ -173,8 +225,6 @@ describe('renderPlan', () => {
         '  bb  h:2',
         '',
         'note blueprint.json /nodes/0: something the proto says otherwise',
-        '',
-        'note streaming operations are not supported yet: c:C',
       ].join('\n'),
     );
   });
