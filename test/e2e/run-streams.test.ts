@@ -1,0 +1,74 @@
+// e2e: `aieffect run` on a streaming use case (test/fixtures/usecases/stream_pipeline): the same engine as
+// `orchestrate`, through export (streaming connections accepted) and the local runtime. A sensor streams readings, a
+// scaler is called once per reading, a statistics service takes them as one client stream; an rpc nobody wires is
+// not called. With --loop and --duration the sensor's stream is opened again each time it ends, until the time is up.
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { assertSchema } from '../../src/schema/validate.js';
+import { repoRoot, runCli, tempDir } from '../helpers/cli.js';
+import { processesWithEnv } from '../helpers/local.js';
+
+const useCase = join(repoRoot, 'test', 'fixtures', 'usecases', 'stream_pipeline');
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+interface Reading {
+  seq: number;
+  value: number;
+}
+
+interface Document {
+  results: Record<string, Reading | Reading[] | { count: number; sum: number; max: number }>;
+  summary: {
+    status: string;
+    stopped_by?: string;
+    not_wired?: string[];
+    nodes: Record<string, { status: string; calls: number; messages_in: number; messages_out: number }>;
+  };
+}
+
+async function run(...flags: string[]) {
+  const { dir, cleanup } = tempDir('aieffect-run-streams-');
+  cleanups.push(cleanup);
+  const r = await runCli(['run', useCase, '--data-dir', dir, '-o', join(dir, 'run.json'), ...flags]);
+  const doc = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as Document;
+  assertSchema('run-result', { results: doc.results, summary: doc.summary }, 'run.json');
+  expect(processesWithEnv('DATA_DIR', dir)).toEqual([]);
+  return { r, doc };
+}
+
+describe('aieffect run: a streaming use case', () => {
+  it('streams readings through a per-message unary call into a client stream; the unwired rpc is not called', async () => {
+    const { r, doc } = await run('--no-progress');
+    expect(r.code).toBe(0);
+    const results = JSON.parse(r.stdout) as Document['results'];
+    expect(results['sensor1:Readings']).toEqual([1, 2, 3, 4, 5].map((seq) => ({ seq, value: seq })));
+    expect(results['scaler1:Scale']).toEqual([1, 2, 3, 4, 5].map((seq) => ({ seq, value: 2 * seq })));
+    expect(results['stats1:Summarize']).toEqual({ count: 5, sum: 30, max: 10 });
+    expect(doc.results).toEqual(results);
+    expect(doc.summary.status).toBe('succeeded');
+    expect(doc.summary.not_wired).toEqual(['scaler1:Calibrate']);
+    expect(Object.keys(doc.summary.nodes)).toEqual(['sensor1:Readings', 'scaler1:Scale', 'stats1:Summarize']);
+    expect(doc.summary.nodes['scaler1:Scale']).toMatchObject({ calls: 5, messages_in: 5, messages_out: 5 });
+    expect(doc.summary.nodes['stats1:Summarize']).toMatchObject({ calls: 1, messages_in: 5, messages_out: 1 });
+    expect(r.stderr).not.toContain('Calibrate was called');
+  });
+
+  it('--loop opens the sensor stream again each time it ends, until --duration; every reading is summarised', async () => {
+    const { r, doc } = await run('--loop', '--duration', '2s', '--keep-messages', '3');
+    expect(r.code).toBe(0);
+    expect(doc.summary.stopped_by).toBe('duration');
+    const sensor = doc.summary.nodes['sensor1:Readings']!;
+    expect(sensor.calls).toBeGreaterThan(1);
+    // What the sensor sent before the stop went through: every reading scaled and summarised.
+    const stats = doc.results['stats1:Summarize'] as { count: number };
+    expect(stats.count).toBe(sensor.messages_out);
+    expect(doc.summary.nodes['scaler1:Scale']!.calls).toBe(sensor.messages_out);
+    expect(doc.results['scaler1:Scale']).toHaveLength(3);
+    expect(r.stderr).toContain('end   --duration is up: stopping sensor1:Readings; the rest drains');
+  });
+});
