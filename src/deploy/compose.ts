@@ -14,6 +14,7 @@ import { UserError } from '../errors.js';
 import { displayPath } from '../util/paths.js';
 import { BLUEPRINT_FILE, DOCKERINFO_FILE, type DockerInfoEntry, type ExportPackage } from '../platform/types.js';
 import { addressKind, containerNameProblem, imageReferenceProblem } from './docker-names.js';
+import { nodeImage, requireNodes } from './nodes.js';
 import { pointer } from './pointer.js';
 import { decidePorts, type ContainerPortOverride, type PortRule } from './ports.js';
 
@@ -250,38 +251,10 @@ export function planCompose(pkg: ExportPackage, options: ComposeOptions = {}): C
         },
       );
     }
-    if (node.image === undefined || node.image.trim() === '') {
-      throw new UserError(
-        'NODE_WITHOUT_IMAGE',
-        `${blueprintLabel} ${nodeAt}: node ${JSON.stringify(name)} has no image`,
-        {
-          file: blueprintLabel,
-          pointer: `${nodeAt}/image`,
-          hint: 'each node needs the Docker image it runs; `aieffect export` writes <use_case>-<service>:latest',
-        },
-      );
-    }
-    const imageProblem = imageReferenceProblem(node.image);
-    if (imageProblem) {
-      throw new UserError(
-        'INVALID_IMAGE_NAME',
-        `${blueprintLabel} ${nodeAt}/image: ${JSON.stringify(node.image)} is not a valid Docker image name (${imageProblem})`,
-        { file: blueprintLabel, pointer: `${nodeAt}/image` },
-      );
-    }
-    drafts.push({ name, image: node.image });
+    drafts.push({ name, image: nodeImage(node, i, blueprintLabel) });
   });
 
-  if (drafts.length === 0) {
-    throw new UserError(
-      'NO_NODES',
-      `${blueprintLabel} /nodes: the blueprint has no nodes, so there is nothing to deploy`,
-      {
-        file: blueprintLabel,
-        pointer: '/nodes',
-      },
-    );
-  }
+  requireNodes(pkg.blueprint, blueprintLabel);
   // The port rule also checks that every node has exactly one dockerinfo entry with a valid port.
   const ports = decidePorts(
     { ...pkg, labels: { blueprint: blueprintLabel, dockerinfo: dockerinfoLabel } },
