@@ -8,7 +8,7 @@ import { expectJsonContract } from '../helpers/json-contract.js';
 
 const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
 const COMMANDS =
-  'commands: add service, autocomplete, build, compose, export, graph, help, init, orchestrate, run, version (aieffect help)';
+  'commands: add service, autocomplete, build, compose, export, graph, help, init, kube, orchestrate, run, version (aieffect help)';
 
 /** Runs the CLI, expects a usage error (exit 2, nothing on stdout) and returns its stderr lines. */
 async function usageError(args: string[]): Promise<string[]> {
@@ -42,7 +42,7 @@ describe('aieffect', () => {
     const [flag, command] = await Promise.all([runCli(['--help']), runCli(['help'])]);
     expect(flag.code).toBe(0);
     expect(command.stdout).toBe(flag.stdout);
-    for (const cmd of ['autocomplete', 'build', 'compose', 'export', 'help', 'orchestrate', 'run', 'version'])
+    for (const cmd of ['autocomplete', 'build', 'compose', 'export', 'help', 'kube', 'orchestrate', 'run', 'version'])
       expect(flag.stdout).toMatch(new RegExp(`^  ${cmd} `, 'm'));
     const [exportFlag, exportHelp] = await Promise.all([runCli(['export', '--help']), runCli(['help', 'export'])]);
     expect(exportFlag.code).toBe(0);

@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 npm run build
-UPDATE_GOLDEN=1 npx vitest run test/e2e/build.test.ts test/e2e/compose.test.ts test/unit/deploy-build-script.test.ts \
+UPDATE_GOLDEN=1 npx vitest run test/e2e/build.test.ts test/e2e/compose.test.ts test/e2e/kube.test.ts test/unit/deploy-build-script.test.ts \
   test/unit/picture-formats.test.ts
 git status --short test/golden

@@ -15,6 +15,7 @@ export type OutputKind =
   | 'export'
   | 'build'
   | 'compose'
+  | 'kube'
   | 'orchestrate'
   | 'orchestrate_plan'
   | 'run'
