@@ -30,8 +30,9 @@ export function isWellKnownImport(importPath: string): boolean {
  * does (the top proto's folder first, then the importing file's folder). Thrown (UserError, exit 1):
  * PROTO_IMPORT_OUTSIDE (the node's proto a link leading out, an import that leads out of the package, also through a
  * symlink), PROTO_IMPORT_MISSING (a file the package does not contain), PROTO_IMPORT_CYCLE (naming the cycle).
+ * Returns every file reached: `file` and what it imports, directly or not (absolute paths, well-known imports aside).
  */
-export function checkPackageImports(file: string, root: string): void {
+export function checkPackageImports(file: string, root: string): string[] {
   const includeDir = dirname(file);
   const realRoot = realpathSync(root);
   if (existsSync(file) && !isInside(realRoot, realpathSync(file))) {
@@ -91,4 +92,5 @@ export function checkPackageImports(file: string, root: string): void {
     done.add(current);
   };
   visit(file, []);
+  return [...done];
 }

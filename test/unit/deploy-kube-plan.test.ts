@@ -1,7 +1,7 @@
 // The kube plan and its manifests on packages written into temporary folders: ports by the shared rule, replicas,
 // probes, the ConfigMap's files (nested protos, binary files, missing protos), the refusals of names given on the
 // command line, and every manifest of every case validated against the Kubernetes schemas.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,6 +119,63 @@ describe('planKube', () => {
     expect(docs.get('configmap-export.yaml')!.binaryData).toEqual({ 'microservice_common_odd.proto': '//4A' });
     expect(plan.notes).toContain(
       `gone1: no proto at ${join(dir, 'microservice', 'gone1.proto')}; the orchestrator Job will refuse the package until it is there`,
+    );
+  });
+
+  it('ships what a proto imports from elsewhere in the package, and notes an import the package lacks', () => {
+    const dir = pkg(
+      [
+        { name: 'model1', image: 'm:1', address: 'model' },
+        { name: 'prep1', image: 'p:1', address: 'prep' },
+      ],
+      false,
+    );
+    mkdirSync(join(dir, 'microservice'));
+    mkdirSync(join(dir, 'shared'));
+    writeFileSync(join(dir, 'microservice', 'model1.proto'), 'syntax = "proto3";\nimport "../shared/types.proto";\n');
+    writeFileSync(join(dir, 'shared', 'types.proto'), 'syntax = "proto3";\n');
+    writeFileSync(join(dir, 'shared', 'unused.proto'), 'syntax = "proto3";\n');
+    writeFileSync(join(dir, 'microservice', 'prep1.proto'), 'syntax = "proto3";\nimport "common.proto";\n');
+    const { plan } = kube(dir);
+    expect(plan.configMap.files.map((f) => f.path)).toEqual([
+      'blueprint.json',
+      'dockerinfo.json',
+      'microservice/model1.proto',
+      'microservice/prep1.proto',
+      'shared/types.proto',
+    ]);
+    expect(plan.notes).toContain(
+      `${join(dir, 'microservice', 'prep1.proto')} imports "common.proto", which the package does not contain: ` +
+        'the orchestrator Job will refuse the package until that is fixed ' +
+        `(add common.proto to ${join(dir, 'microservice')}/ (aieffect export ships every import), or ask the package's author for it)`,
+    );
+  });
+
+  it('never follows a link leading out of the package into the ConfigMap, and says so', () => {
+    const dir = pkg([
+      { name: 'model1', image: 'm:1', address: 'model' },
+      { name: 'prep1', image: 'p:1', address: 'prep' },
+    ]);
+    const secret = join(root, `secret${count++}.proto`);
+    writeFileSync(secret, 'syntax = "proto3";\n// not for the cluster\n');
+    symlinkSync(secret, join(dir, 'microservice', 'stray.proto'));
+    const prep = join(dir, 'microservice', 'prep1.proto');
+    writeFileSync(prep, 'syntax = "proto3";\nimport "stray.proto";\n');
+    const { plan } = kube(dir);
+    expect(plan.configMap.files.map((f) => f.path)).toEqual([
+      'blueprint.json',
+      'dockerinfo.json',
+      'microservice/model1.proto',
+      'microservice/prep1.proto',
+    ]);
+    expect(plan.configMap.files.some((f) => f.content.includes('not for the cluster'))).toBe(false);
+    expect(plan.notes).toEqual(
+      expect.arrayContaining([
+        `${join(dir, 'microservice', 'stray.proto')}: a link leading outside the package, left out of the ConfigMap`,
+        `${prep} imports "stray.proto", which is a link leading outside the package: ` +
+          'the orchestrator Job will refuse the package until that is fixed ' +
+          '(a package is self-contained: replace the link by the file itself)',
+      ]),
     );
   });
 

@@ -1,13 +1,14 @@
 // The export package as the orchestrator sees it inside the cluster: blueprint.json as it is, dockerinfo.json
 // rewritten so that each node's address is its Service (`<service>:<port>`, resolved by the cluster's DNS in the Job's
-// namespace), and the protos (everything under microservice/, with the folders imports need, plus a node's proto_uri
-// elsewhere in the package). They travel in one ConfigMap, mounted read-only at /export with the paths restored;
-// a ConfigMap holds at most 1 MiB, which is checked here.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+// namespace), and the protos (everything under microservice/, plus a node's proto_uri elsewhere in the package and
+// every file its imports reach inside the package). They travel in one ConfigMap, mounted read-only at /export with
+// the paths restored; a ConfigMap holds at most 1 MiB, which is checked here.
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, relative, sep } from 'node:path';
 import { UserError } from '../../errors.js';
 import { nodeProtoPath } from '../../platform/read.js';
+import { checkPackageImports } from '../../proto/imports.js';
 import {
   BLUEPRINT_FILE,
   DOCKERINFO_FILE,
@@ -53,8 +54,8 @@ export function clusterDockerInfo(pkg: ExportPackage, addresses: ClusterAddresse
   };
 }
 
-/** Every regular .proto file below `dir`, as paths relative to `root`, sorted. */
-function protoFiles(root: string, dir: string): string[] {
+/** Every regular .proto file below `dir`, as absolute paths, sorted. */
+function protoFiles(dir: string): string[] {
   let entries: string[];
   try {
     entries = readdirSync(dir, { recursive: true }) as string[];
@@ -64,7 +65,6 @@ function protoFiles(root: string, dir: string): string[] {
   return entries
     .map((e) => join(dir, e))
     .filter((path) => path.endsWith('.proto') && statSync(path, { throwIfNoEntry: false })?.isFile())
-    .map((path) => relative(root, path).split(sep).join('/'))
     .sort();
 }
 
@@ -88,19 +88,37 @@ function fileContent(bytes: Buffer): { content: string; binary: boolean } {
 
 /**
  * The files of the ConfigMap: blueprint.json, the cluster's dockerinfo.json, then the protos by path. `notes` receives
- * a line for each node whose proto is missing (the Job's `aieffect orchestrate` would refuse the package; compose
- * does not read protos, so neither does this refuse it). Thrown: UserError CONFIGMAP_TOO_LARGE past 1 MiB.
+ * a line for each node whose proto is missing or imports what the package lacks (the Job's `aieffect orchestrate`
+ * would refuse the package; compose does not read protos, so neither does this refuse it). Thrown: UserError
+ * CONFIGMAP_TOO_LARGE past 1 MiB.
  */
 export function exportFiles(pkg: ExportPackage, dockerinfo: DockerInfo, notes: string[]): ExportFile[] {
-  const paths = new Set(protoFiles(pkg.dir, join(pkg.dir, PROTO_DIR)));
+  const realDir = realpathSync(pkg.dir);
+  const inPackage = (file: string) => relative(pkg.dir, file).split(sep).join('/');
+  // A link leading out of the package is never followed into the ConfigMap (it would ship a file of this machine).
+  const linkedOut = (file: string) => !isInside(realDir, realpathSync(file));
+  const paths = new Set<string>();
+  for (const file of protoFiles(join(pkg.dir, PROTO_DIR))) {
+    if (linkedOut(file))
+      notes.push(`${displayPath(file)}: a link leading outside the package, left out of the ConfigMap`);
+    else paths.add(inPackage(file));
+  }
   for (const node of pkg.blueprint.nodes) {
     const proto = nodeProtoPath(pkg, node);
-    const rel = relative(pkg.dir, proto).split(sep).join('/');
-    if (statSync(proto, { throwIfNoEntry: false })?.isFile() && isInside(pkg.dir, proto)) paths.add(rel);
-    else
+    if (!(statSync(proto, { throwIfNoEntry: false })?.isFile() && isInside(pkg.dir, proto))) {
       notes.push(
         `${node.container_name}: no proto at ${displayPath(proto)}; the orchestrator Job will refuse the package until it is there`,
       );
+      continue;
+    }
+    // What the proto imports goes along wherever it is in the package; what the Job's loader would refuse is told now.
+    try {
+      for (const file of checkPackageImports(proto, pkg.dir)) paths.add(inPackage(file));
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      notes.push(`${err.message}: the orchestrator Job will refuse the package until that is fixed (${err.hint})`);
+      if (!linkedOut(proto)) paths.add(inPackage(proto));
+    }
   }
   const taken = new Set<string>([BLUEPRINT_FILE, DOCKERINFO_FILE]);
   const files: ExportFile[] = [
