@@ -2,6 +2,8 @@
 // `orchestrate`, through export (streaming connections accepted) and the local runtime. A sensor streams readings, a
 // scaler is called once per reading, a statistics service takes them as one client stream; an rpc nobody wires is
 // not called. With --loop and --duration the sensor's stream is opened again each time it ends, until the time is up.
+// A loop between two containers broken by a bidirectional stream (loop_pipeline) exports with both links of its cycle
+// and runs round the loop until the environment ends its stream.
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -70,5 +72,61 @@ describe('aieffect run: a streaming use case', () => {
     expect(doc.summary.nodes['scaler1:Scale']!.calls).toBe(sensor.messages_out);
     expect(doc.results['scaler1:Scale']).toHaveLength(3);
     expect(r.stderr).toContain('end   --duration is up: stopping sensor1:Readings; the rest drains');
+  });
+});
+
+describe('a loop between two containers, broken by a stream (test/fixtures/usecases/loop_pipeline)', () => {
+  const loop = join(repoRoot, 'test', 'fixtures', 'usecases', 'loop_pipeline');
+
+  it('export writes both links of the cycle, the stream flags from the proto', async () => {
+    const { dir, cleanup } = tempDir('aieffect-loop-export-');
+    cleanups.push(cleanup);
+    const r = await runCli(['export', loop, join(dir, 'pkg')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const blueprint = JSON.parse(readFileSync(join(dir, 'pkg', 'blueprint.json'), 'utf8')) as {
+      nodes: {
+        container_name: string;
+        operation_signature_list: {
+          operation_signature: Record<string, unknown>;
+          connected_to: { container_name: string; operation_signature: { operation_name: string } }[];
+        }[];
+      }[];
+    };
+    const ops = blueprint.nodes.flatMap((node) =>
+      node.operation_signature_list.map((o) => [
+        `${node.container_name}:${String(o.operation_signature.operation_name)}`,
+        o.operation_signature.input_message_stream,
+        o.operation_signature.output_message_stream,
+        o.connected_to.map((c) => `${c.container_name}:${c.operation_signature.operation_name}`),
+      ]),
+    );
+    expect(ops).toEqual([
+      ['agent1:Act', false, false, ['env1:Step']],
+      ['env1:Step', true, true, ['agent1:Act']],
+    ]);
+  });
+
+  it('aieffect run goes round the loop until the stream ends, then ends by itself with every message correct', async () => {
+    const { dir, cleanup } = tempDir('aieffect-loop-run-');
+    cleanups.push(cleanup);
+    const r = await runCli(['run', loop, '--data-dir', dir, '-o', join(dir, 'run.json'), '--no-progress']);
+    expect(r.stderr).not.toContain('fail');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as Document;
+    assertSchema('run-result', { results: doc.results, summary: doc.summary }, 'run.json');
+    const steps = [0, 1, 2, 3, 4];
+    expect(doc.results['env1:Step']).toEqual(steps.map((step) => ({ step, value: 2 ** step })));
+    expect(doc.results['agent1:Act']).toEqual(steps.map((s) => ({ step: s + 1, value: 2 ** (s + 1) })));
+    expect(doc.summary.status).toBe('succeeded');
+    expect(doc.summary.nodes['env1:Step']).toMatchObject({ status: 'succeeded', calls: 1, messages_in: 5 });
+    expect(doc.summary.nodes['env1:Step']!.messages_out).toBe(5);
+    expect(doc.summary.nodes['agent1:Act']).toMatchObject({
+      status: 'succeeded',
+      calls: 5,
+      messages_in: 5,
+      messages_out: 5,
+    });
+    expect(processesWithEnv('DATA_DIR', dir)).toEqual([]);
   });
 });
