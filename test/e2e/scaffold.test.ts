@@ -83,7 +83,7 @@ afterAll(() => tmp.cleanup());
 const passed = (...trail: string[]) => ({ text: 'hello', trail });
 
 describe('a new pipeline with the installed aieffect, outside the repository', () => {
-  it('init, add service (TypeScript, Python), run, export', async () => {
+  it('init, add service (TypeScript, Python), run, export, graph --format svg', async () => {
     expect(pythonWithGrpc(), 'no python3 with grpcio: install python3-grpcio and python3-protobuf').toBeDefined();
     const work = workDir('new-user');
     expect(execFileSync('bash', ['-c', 'command -v aieffect'], { env, encoding: 'utf8' }).trim()).toBe(
@@ -180,7 +180,13 @@ describe('a new pipeline with the installed aieffect, outside the repository', (
     );
     expect(links.sort()).toEqual(['cleaner1 -> py_stats1', 'sink1 -> cleaner1', 'source1 -> sink1']);
 
-    // 13c: graph — `aieffect graph demo --format svg -o demo.svg` of this pipeline goes here.
+    // The picture of the pipeline made, drawn by the installed package (its Graphviz WebAssembly ships with it).
+    const drawn = await aieffect(['graph', 'demo', '--format', 'svg', '-o', 'demo.svg'], work);
+    expect(drawn.code, drawn.stderr).toBe(0);
+    expect(drawn.stdout).toBe('wrote demo.svg: svg of pipeline "demo": 4 operations in 4 containers, 3 links\n');
+    const svg = readFileSync(join(work, 'demo.svg'), 'utf8');
+    expect(svg).toMatch(/^<\?xml[^]*<svg /);
+    for (const node of ['source1', 'sink1', 'cleaner1', 'py_stats1']) expect(svg).toContain(`>${node}</text>`);
   }, 600_000);
 });
 
