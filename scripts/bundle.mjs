@@ -1,0 +1,109 @@
+// Bundles the CLI with esbuild after tsc. Entries: bin/run.js's import (src/start.ts: oclif's execute), every command
+// (src/commands/**), the help class and the hooks; each is written over tsc's file of the same path in dist/, so
+// package.json's "oclif" section and oclif.manifest.json stay as they are. Code shared between entries goes to
+// dist/chunks/, and what a module imports dynamically (import()) to a chunk of its own that loads only when it runs.
+// A command then loads its own file and the chunks it needs, instead of hundreds of files from node_modules.
+// Each module keeps its own import.meta.url (that of its tsc output in dist/), so the paths it builds from it
+// (templates/, schemas/, dist/schema/validators.cjs) stay the same. Tests and the bench import tsc's other files.
+import { build } from 'esbuild';
+import { readdirSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, sep } from 'node:path';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const src = join(root, 'src');
+
+const sources = (dir) =>
+  readdirSync(join(src, dir), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => `${dir}/${f.split(sep).join('/')}`);
+const entries = ['start.ts', 'cli/help.ts', ...sources('cli/hooks'), ...sources('commands')];
+
+/** Rewrites import.meta.url in src/**.ts to the URL of the module's tsc output in dist/. */
+const ownUrl = {
+  name: 'own-import-meta-url',
+  setup(b) {
+    b.onLoad({ filter: /[/\\]src[/\\].*\.ts$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      if (!text.includes('import.meta.url')) return undefined;
+      const out = relative(src, args.path).split(sep).join('/').replace(/\.ts$/, '.js');
+      const url = `new URL(${JSON.stringify(out)}, __aieffectDist).href`;
+      return { contents: text.replaceAll('import.meta.url', url), loader: 'ts' };
+    });
+  },
+};
+
+/**
+ * Dependencies that read files from beside their sources through __dirname (grpc-health-check and grpc-js: .proto
+ * files) get the folder of the installed file, found at run time from the package's main module.
+ */
+const requireHere = createRequire(import.meta.url);
+const ownDirname = {
+  name: 'own-dirname',
+  setup(b) {
+    b.onLoad({ filter: /[/\\]node_modules[/\\].*\.c?js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      if (!text.includes('__dirname')) return undefined;
+      const pkg = /.*[/\\]node_modules[/\\]((?:@[^/\\]+[/\\])?[^/\\]+)/.exec(args.path)[1].split(sep).join('/');
+      let main;
+      try {
+        main = requireHere.resolve(pkg, { paths: [root] });
+      } catch {
+        return undefined;
+      }
+      const rel = relative(dirname(main), dirname(args.path)).split(sep).join('/');
+      const dir = `require('node:path').join(require('node:path').dirname(require.resolve(${JSON.stringify(pkg)})), ${JSON.stringify(rel)})`;
+      return { contents: text.replaceAll('__dirname', `(${dir})`), loader: 'js' };
+    });
+  },
+};
+
+// Chunks are named by their content: a rebuild without the clean of `npm run build` must not leave old ones behind.
+await rm(join(root, 'dist', 'chunks'), { recursive: true, force: true });
+const result = await build({
+  entryPoints: entries.map((e) => ({ in: `src/${e}`, out: e.replace(/\.ts$/, '') })),
+  absWorkingDir: root,
+  outdir: 'dist',
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // oclif reads tsconfig.json with typescript (a devDependency) only when it runs the sources; required at run time.
+  external: ['typescript'],
+  plugins: [ownUrl, ownDirname],
+  banner: {
+    js: [
+      // CommonJS dependencies inside an ES module bundle: require for Node's modules, __filename and __dirname.
+      "import { createRequire as __aieffectRequire } from 'node:module';",
+      "import { fileURLToPath as __aieffectPath } from 'node:url';",
+      'const require = __aieffectRequire(import.meta.url);',
+      'const __filename = __aieffectPath(import.meta.url);',
+      "const __dirname = __aieffectPath(new URL('.', import.meta.url));",
+      "const __aieffectDist = new URL(import.meta.url.slice(0, import.meta.url.lastIndexOf('/dist/') + 6));",
+    ].join('\n'),
+  },
+  logLevel: 'warning',
+  metafile: true,
+});
+// tsc's maps of the entries describe files the bundle has replaced.
+await Promise.all(entries.map((e) => rm(join(root, 'dist', e.replace(/\.ts$/, '.js.map')), { force: true })));
+
+if (process.env.BUNDLE_ANALYZE) {
+  for (const [file, out] of Object.entries(result.metafile.outputs)) {
+    const by = {};
+    for (const [input, { bytesInOutput }] of Object.entries(out.inputs)) {
+      const m = input.match(/node_modules\/((@[^/]+\/)?[^/]+)/);
+      const k = m ? m[1] : 'src';
+      by[k] = (by[k] ?? 0) + bytesInOutput;
+    }
+    const top = Object.entries(by)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6)
+      .map(([k, v]) => `${k} ${(v / 1024).toFixed(0)}k`);
+    console.log(file, (out.bytes / 1024).toFixed(0) + 'k', top.join(', '));
+  }
+}
