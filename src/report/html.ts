@@ -135,12 +135,19 @@ function stepRows(scale: Scale, steps: TimelineStep[]): Html[] {
   return rows;
 }
 
-/** What a node's row says beside its bar: its duration and attempts, or why it did not run. */
+/** A streaming node's calls and messages: `3 calls, 3 in, 3 out`. */
+function countsText(n: TimelineNode): string {
+  const c = n.counters;
+  return c ? `${plural(c.calls, 'call')}, ${c.messagesIn} in, ${c.messagesOut} out` : '';
+}
+
+/** What a node's row says beside its bar: its duration, attempts and messages, or why it did not run. */
 function nodeText(n: TimelineNode): string {
   if (n.status === 'skipped') return `skipped: ${n.reason ?? ''}`;
   if (n.status === 'not run') return 'not run';
   const parts = [n.durationMs === undefined ? 'unfinished' : formatDuration(n.durationMs)];
   if (n.attempts > 1) parts.push(plural(n.attempts, 'attempt'));
+  if (n.counters) parts.push(countsText(n));
   if (n.status === 'failed' && n.error) parts.push(n.error.code);
   if (n.status === 'cancelled') parts.push('cancelled');
   return parts.join(' · ');
@@ -177,9 +184,9 @@ function nodeTable(timeline: RunTimeline, keys: Map<string, string>): Html {
   const rows = timeline.nodes.map((n) => {
     const why = n.error ? `${n.error.code}: ${n.error.message}` : (n.reason ?? '');
     const took = n.durationMs === undefined ? '' : formatDuration(n.durationMs);
-    return markup`<tr data-key="${keys.get(n.id)}"><td class="mono">${n.id}</td><td class="num">${n.level < 0 ? '' : n.level}</td><td><span class="status ${statusClass(n.status)}">${n.status}</span></td><td class="mono">${iso(n.start)}</td><td class="mono">${iso(n.end)}</td><td class="num">${took}</td><td class="num">${n.attempts}</td><td>${why}</td></tr>`;
+    return markup`<tr data-key="${keys.get(n.id)}"><td class="mono">${n.id}</td><td class="num">${n.level < 0 ? '' : n.level}</td><td><span class="status ${statusClass(n.status)}">${n.status}</span></td><td class="mono">${iso(n.start)}</td><td class="mono">${iso(n.end)}</td><td class="num">${took}</td><td class="num">${n.attempts}</td><td class="num">${countsText(n)}</td><td>${why}</td></tr>`;
   });
-  const head = ['node', 'level', 'status', 'start', 'end', 'duration', 'attempts', 'error or reason'];
+  const head = ['node', 'level', 'status', 'start', 'end', 'duration', 'attempts', 'messages', 'error or reason'];
   return markup`<section id="nodes"><h2>Nodes</h2><table><thead><tr>${head.map((h) => markup`<th>${h}</th>`)}</tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 

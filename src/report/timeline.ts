@@ -1,7 +1,7 @@
 // The timeline of a run, recorded from the engine's events (and, for `aieffect run`, the local runtime's): when each
 // service was waited for or started, when each node started and ended, its attempts and retries, its status, and the
 // run's outcome. Plain data, so the report page is a pure function of it; the engine is only known by its event types.
-import type { CallError, EngineEvent, NodeStatus, RunStatus } from '../engine/events.js';
+import type { CallError, EngineEvent, NodeCounters, NodeStatus, RunStatus } from '../engine/events.js';
 import type { LocalEvent } from '../local/runtime.js';
 
 /** A node as the run left it: its final status, or `not run` when the run ended before it started. */
@@ -21,6 +21,8 @@ export interface TimelineNode {
   error?: CallError;
   /** Why it did not run (skipped). */
   reason?: string;
+  /** A node that streams or is called per message: its calls and messages in and out, as last reported. */
+  counters?: NodeCounters;
 }
 
 /** A step before the calls: a service waited for (orchestrate) or started (run), or a build. */
@@ -80,6 +82,16 @@ export function createRunRecorder(): RunRecorder {
     }
     return n;
   };
+  /** The last counts of a node whose counters are worth showing (run-started's `streaming`); others keep none. */
+  const count = (id: string, c: Partial<NodeCounters>) => {
+    const was = nodes.get(id)?.counters;
+    if (!was) return;
+    node(id).counters = {
+      calls: c.calls ?? was.calls,
+      messagesIn: c.messagesIn ?? was.messagesIn,
+      messagesOut: c.messagesOut ?? was.messagesOut,
+    };
+  };
 
   /** Steps still open when the run ends never finished: services not ready, builds cut short. */
   const closeSteps = (at: number) => {
@@ -103,6 +115,7 @@ export function createRunRecorder(): RunRecorder {
           levels = event.levels.map((l) => [...l]);
           levels.forEach((level, i) => level.forEach((id) => (node(id).level = i)));
           for (const id of event.nodes) node(id);
+          for (const id of event.streaming ?? []) node(id).counters = { calls: 0, messagesIn: 0, messagesOut: 0 };
           break;
         case 'service-waiting':
           steps.push({
@@ -130,7 +143,11 @@ export function createRunRecorder(): RunRecorder {
           n.attempts = event.attempt + 1;
           break;
         }
+        case 'node-progress':
+          count(event.node, event);
+          break;
         case 'node-finished':
+          count(event.node, event);
           Object.assign(node(event.node), {
             status: 'succeeded',
             end: event.at,
@@ -139,6 +156,7 @@ export function createRunRecorder(): RunRecorder {
           });
           break;
         case 'node-failed':
+          count(event.node, event);
           Object.assign(node(event.node), {
             status: 'failed',
             end: event.at,
@@ -148,6 +166,7 @@ export function createRunRecorder(): RunRecorder {
           });
           break;
         case 'node-cancelled': {
+          count(event.node, event);
           const n = node(event.node);
           Object.assign(n, { status: 'cancelled', end: event.at });
           if (n.start !== undefined) n.durationMs = event.at - n.start;

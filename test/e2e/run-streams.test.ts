@@ -45,9 +45,15 @@ async function run(...flags: string[]) {
 
 describe('aieffect run: a streaming use case', () => {
   it('streams readings through a per-message unary call into a client stream; the unwired rpc is not called', async () => {
-    const { r, doc } = await run('--no-progress');
+    const pages = tempDir('aieffect-run-streams-report-');
+    cleanups.push(pages.cleanup);
+    const { r, doc } = await run('--no-progress', '--report', join(pages.dir, 'run.html'));
     expect(r.code).toBe(0);
     const results = JSON.parse(r.stdout) as Document['results'];
+    // The report's node table gives each streaming node's calls and messages, as the run document does.
+    const page = readFileSync(join(pages.dir, 'run.html'), 'utf8');
+    expect(page).toContain('<td class="num">5 calls, 5 in, 5 out</td>');
+    expect(page).toContain('<td class="num">1 call, 5 in, 1 out</td>');
     expect(results['sensor1:Readings']).toEqual([1, 2, 3, 4, 5].map((seq) => ({ seq, value: seq })));
     expect(results['scaler1:Scale']).toEqual([1, 2, 3, 4, 5].map((seq) => ({ seq, value: 2 * seq })));
     expect(results['stats1:Summarize']).toEqual({ count: 5, sum: 30, max: 10 });

@@ -187,6 +187,46 @@ describe('createRunRecorder', () => {
     });
   });
 
+  it("keeps a streaming node's last counts (progress, then its end event); a unary node gets none", () => {
+    const t = record([
+      {
+        type: 'run-started',
+        at: T,
+        levels: [['s:Stream'], ['u:Each']],
+        nodes: ['s:Stream', 'u:Each'],
+        streaming: ['u:Each'],
+      },
+      { type: 'node-started', at: T + 1, node: 's:Stream' },
+      { type: 'node-started', at: T + 2, node: 'u:Each' },
+      { type: 'node-progress', at: T + 250, node: 'u:Each', calls: 2, messagesIn: 2, messagesOut: 2 },
+      { type: 'node-finished', at: T + 300, node: 's:Stream', durationMs: 299, attempts: 1 },
+      {
+        type: 'node-finished',
+        at: T + 310,
+        node: 'u:Each',
+        durationMs: 308,
+        attempts: 1,
+        calls: 3,
+        messagesIn: 3,
+        messagesOut: 3,
+      },
+      { type: 'run-finished', at: T + 311, status: 'succeeded', durationMs: 311 },
+    ]);
+    expect(t.nodes.map((n) => [n.id, n.counters])).toEqual([
+      ['s:Stream', undefined],
+      ['u:Each', { calls: 3, messagesIn: 3, messagesOut: 3 }],
+    ]);
+    const page = renderReport({
+      command: 'aieffect run x',
+      generator: 'aieffect 0.1.0',
+      createdAt: new Date(T),
+      status: 'succeeded',
+      timeline: t,
+    });
+    expect(page).toContain('308 ms · 3 calls, 3 in, 3 out');
+    expect(page).toContain('<td class="num">3 calls, 3 in, 3 out</td>');
+  });
+
   it('gives a copy: what it returned does not change as recording goes on', () => {
     const recorder = createRunRecorder();
     recorder.onEvent(events[0]!);
