@@ -153,7 +153,7 @@ function checkOptions(
   if (existsSync(outputPath) && statSync(outputPath).isDirectory()) {
     throw usage(
       'OUTPUT_IS_DIRECTORY',
-      `--output ${displayPath(outputPath)}: is a directory`,
+      `--output ${displayPath(outputPath)}: is a folder, not a file`,
       `give a file name, e.g. --output ${displayPath(join(outputPath, COMPOSE_OUTPUT))}`,
     );
   }
@@ -161,7 +161,7 @@ function checkOptions(
   if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) {
     throw new UserError(
       'DATA_NOT_DIRECTORY',
-      `${displayPath(dataDir)}: exists and is not a directory; every service mounts it at ${DATA_MOUNT}`,
+      `${displayPath(dataDir)}: exists and is not a folder; every service mounts it at ${DATA_MOUNT}`,
       { file: displayPath(dataDir), hint: 'move that file away, or write the compose file elsewhere with --output' },
     );
   }

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isUserError, UserError } from '../errors.js';
-import { makeDirs } from '../util/atomic.js';
+import { makeDirs, removeCreatedIfEmpty } from '../util/atomic.js';
+import { displayPath } from '../util/paths.js';
 import { fileSystemError } from '../util/fs-errors.js';
 import {
   DEFAULT_WAIT_TIMEOUT_MS,
@@ -123,15 +124,34 @@ export async function runUseCaseLocally(useCaseDir: string, options: LocalRunOpt
   options.onPlan?.(prepared.pipeline, prepared.graph.levels.flat(), prepared.graph);
   // A wrong --input is reported before any service is built or started (executeRun checks it again, and warns).
   startRequests(prepared, runOptions.input ?? {});
+  // The data folder before any build (a bad --data-dir is told at once); one this run made goes again if the run
+  // fails and nothing was written into it.
+  const dataDir = resolve(options.dataDir ?? join(dir, DATA_SUBDIR));
+  const madeData = makeDirs(dataDir, options.dataDir === undefined ? undefined : `--data-dir ${displayPath(dataDir)}`);
+  let succeeded = false;
+  try {
+    const local = await buildAndRun(prepared, specs, dataDir, options);
+    succeeded = local.result.summary.status === 'succeeded';
+    return local;
+  } finally {
+    if (!succeeded) removeCreatedIfEmpty(madeData);
+  }
+}
+
+/** The second half of runUseCaseLocally: builds, services started, the pipeline run, the services stopped. */
+async function buildAndRun(
+  prepared: PreparedRun,
+  specs: Awaited<ReturnType<typeof assignPorts>>,
+  dataDir: string,
+  options: LocalRunOptions,
+): Promise<LocalRun> {
+  const runOptions = options.run ?? {};
   await runBuilds(specs, {
     mode: options.build,
     signal: runOptions.signal,
     onEvent: options.onLocalEvent,
     onOutput: options.onOutput && ((line) => options.onOutput!('build', line)),
   });
-
-  const dataDir = resolve(options.dataDir ?? join(dir, DATA_SUBDIR));
-  makeDirs(dataDir);
   const services = await startLocalServices(specs, {
     dataDir,
     readyTimeoutMs: runOptions.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS,

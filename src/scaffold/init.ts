@@ -1,10 +1,11 @@
 // `aieffect init`: a new use case that exports and runs at once — docker-compose.yml (each service with its
 // x-aieffect build and run), connections.json, and two template services, `source` feeding `sink`. Names are checked
 // before anything is written; the folder is created (or must be empty) and is left as it was if anything fails.
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { loadUseCase } from '../usecase/load.js';
+import { makeDirs, removeCreated } from '../util/atomic.js';
 import { displayPath } from '../util/paths.js';
 import { addComposeService } from './compose-edit.js';
 import { pipelineName, serviceNames, useCaseProject, type ServiceNames } from './names.js';
@@ -109,17 +110,12 @@ export async function initUseCase(dir: string, options: InitOptions = {}): Promi
   const files = useCase(name, project, services, lang);
 
   // The first folder init creates (the target, or a parent of it): removed again if anything fails.
-  let created: string | undefined;
-  if (!existed) {
-    created = target;
-    while (!existsSync(dirname(created))) created = dirname(created);
-    mkdirSync(target, { recursive: true });
-  }
+  const created = existed ? undefined : makeDirs(target, displayPath(target));
   try {
     // What `aieffect export` and `aieffect run` read, read back the same way: a template bug surfaces here.
     await writeChange(target, files, () => loadUseCase(target));
   } catch (err) {
-    if (created) rmSync(created, { recursive: true, force: true });
+    removeCreated(created);
     throw err;
   }
   return { dir: target, name, project, lang, services, files: fileList(files), npm: lang === 'ts' };

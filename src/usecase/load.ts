@@ -171,7 +171,7 @@ export function loadUseCase(useCaseDir: string, options: LoadUseCaseOptions = {}
   const protoPaths = checkProtoPaths(options.protoPaths ?? []);
   const dir = resolve(useCaseDir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new UserError('NOT_A_DIRECTORY', `${useCaseDir}: no such directory`, {
+    throw new UserError('NOT_A_DIRECTORY', `${displayPath(dir)}: no such directory`, {
       hint: 'give the use case folder (the one holding docker-compose.yml, services/ and connections.json)',
     });
   }

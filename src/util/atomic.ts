@@ -3,9 +3,9 @@
 // nothing behind (the temporary sibling and any folder created for the target are removed again) and is reported as
 // one UserError naming the target as the user gave it and the reason in words (src/util/fs-errors.ts): every writer
 // that goes through here gets that for free.
-import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { fileSystemError, isFileSystemError } from './fs-errors.js';
+import { fileSystemError, isFileSystemError, knownReason } from './fs-errors.js';
 import { displayPath, isInside } from './paths.js';
 
 let counter = 0;
@@ -31,18 +31,41 @@ function tempStem(name: string): string {
         .replace(/\uFFFD+$/, '');
 }
 
+const IS_A_FILE = { reason: 'it is a file, not a folder', hint: 'move the file away, or give another path' };
+
 /**
  * Creates `dir` and its missing parents. Returns the topmost folder it created (undefined when `dir` existed), for
- * removeCreated() to take back when what follows fails. Thrown: the UserError of fileSystemError, naming `label`.
+ * removeCreated() to take back when what follows fails. Thrown: the UserError of fileSystemError, naming `label`:
+ * the folder itself, or with `labelIsInside` a file or folder to be written inside it.
  */
-export function makeDirs(dir: string, label = displayPath(resolve(dir))): string | undefined {
+export function makeDirs(dir: string, label = displayPath(resolve(dir)), labelIsInside = false): string | undefined {
   try {
     return mkdirSync(dir, { recursive: true });
   } catch (err) {
-    // mkdir -p says EEXIST when a part of the path is a file: that is what the user must hear.
-    const notDir = isFileSystemError(err) && err.code === 'EEXIST' ? Object.assign(err, { code: 'ENOTDIR' }) : err;
-    throw fileSystemError(notDir, label, { action: 'create' });
+    // mkdir -p says EEXIST when `dir` itself is a file (ENOTDIR when a part above it is one): for what the label
+    // names, that file is `dir` itself, or a part of its path.
+    const exists = isFileSystemError(err) && err.code === 'EEXIST';
+    const explained = exists ? { explained: labelIsInside ? knownReason('ENOTDIR') : IS_A_FILE } : {};
+    throw fileSystemError(realMkdirError(dir, err), label, { action: 'create', ...explained });
   }
+}
+
+/**
+ * What mkdir -p's failure really was. Node's recursive mkdir says ENOENT when the file system is read-only (it looks
+ * the folder up after mkdir failed, and reports that instead): a plain mkdir of the first missing folder below the
+ * deepest one that exists tells the true reason.
+ */
+function realMkdirError(dir: string, err: unknown): unknown {
+  if (!isFileSystemError(err) || err.code !== 'ENOENT') return err;
+  let missing = resolve(dir);
+  while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
+  try {
+    mkdirSync(missing);
+    rmSync(missing, { recursive: true, force: true });
+  } catch (real) {
+    return real;
+  }
+  return err;
 }
 
 /** Removes what makeDirs created (quietly: this runs while another error is on its way up). */
@@ -50,11 +73,18 @@ export function removeCreated(created: string | undefined): void {
   if (created !== undefined) rmSync(created, { recursive: true, force: true });
 }
 
+/** Removes what makeDirs created if nothing but folders is in it (what was written there meanwhile stays). */
+export function removeCreatedIfEmpty(created: string | undefined): void {
+  if (created === undefined || !existsSync(created)) return;
+  const entries = readdirSync(created, { recursive: true, withFileTypes: true });
+  if (entries.every((entry) => entry.isDirectory())) removeCreated(created);
+}
+
 /** Writes `content` to `path` through a temporary file in the same folder and a rename. */
 export function writeFileAtomic(path: string, content: string | Uint8Array, options: WriteOptions = {}): void {
   const label = options.label ?? displayPath(resolve(path));
   const dir = dirname(path);
-  const created = makeDirs(dir, label);
+  const created = makeDirs(dir, label, true);
   const tmp = join(dir, `.${tempStem(basename(path))}.${process.pid}.${counter++}.tmp`);
   try {
     writeFileSync(tmp, content, options.mode === undefined ? undefined : { mode: options.mode });
@@ -88,7 +118,7 @@ export async function writeDirAtomic(
 ): Promise<void> {
   const parent = dirname(target);
   const stem = `.${tempStem(basename(target))}`;
-  const created = makeDirs(parent, label);
+  const created = makeDirs(parent, label, true);
   let tmp: string | undefined;
   try {
     tmp = mkdtempSync(join(parent, `${stem}.tmp-`));

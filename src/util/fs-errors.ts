@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { displayPath } from './paths.js';
 
-interface Reason {
+export interface Reason {
   reason: string;
   hint: string;
 }
@@ -37,6 +37,11 @@ const REASONS: Record<string, Reason> = {
   EFBIG: { reason: 'file too large', hint: `that file system cannot hold a file this large: ${ELSEWHERE}` },
 };
 
+/** The reason in words and the hint for an errno code (ENOTDIR...), when it is one of those above. */
+export function knownReason(code: string): Reason | undefined {
+  return REASONS[code];
+}
+
 /** A Node.js error from a file-system call (it has an errno code and the syscall that failed). */
 export function isFileSystemError(err: unknown): err is NodeJS.ErrnoException & { code: string } {
   const e = err as NodeJS.ErrnoException | undefined;
@@ -61,6 +66,8 @@ export interface FileSystemErrorOptions {
   action?: string;
   /** A file inside the target that failed (an export package's member), `/`-separated, relative to the target. */
   inner?: string;
+  /** The reason in words and the hint, when the caller knows better than the errno (mkdir -p's EEXIST). */
+  explained?: Reason;
 }
 
 /**
@@ -69,7 +76,7 @@ export interface FileSystemErrorOptions {
  */
 export function fileSystemError(err: unknown, target: string, options: FileSystemErrorOptions = {}): unknown {
   if (!isFileSystemError(err)) return err;
-  const known = REASONS[err.code];
+  const known = options.explained ?? REASONS[err.code];
   const what = options.inner === undefined ? '' : ` ${shorten(options.inner)}`;
   // Node's own message names the path of the call, often a temporary one: the system's words for the errno instead.
   const reason = known?.reason ?? `${getSystemErrorMap().get(err.errno ?? 0)?.[1] ?? 'error'} (${err.code})`;

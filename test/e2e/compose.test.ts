@@ -647,7 +647,7 @@ describe('aieffect compose: errors, each with nothing written', () => {
     await expectError(
       ['p', '--output', 'out'],
       2,
-      ['error --output out: is a directory', '  hint: give a file name, e.g. --output out/docker-compose.yml'],
+      ['error --output out: is a folder, not a file', '  hint: give a file name, e.g. --output out/docker-compose.yml'],
       'OUTPUT_IS_DIRECTORY',
     );
   });

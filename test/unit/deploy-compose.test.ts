@@ -185,9 +185,7 @@ describe('planCompose: ports, paths, output', () => {
     writeFileSync(join(out, 'data'), 'not a folder');
     const err = userError(() => planCompose(three, { output: join(out, 'docker-compose.yml') }));
     expect(err.code).toBe('DATA_NOT_DIRECTORY');
-    expect(err.message).toBe(
-      `${join(out, 'data')}: exists and is not a directory; every service mounts it at /app/data`,
-    );
+    expect(err.message).toBe(`${join(out, 'data')}: exists and is not a folder; every service mounts it at /app/data`);
   });
 
   it('a blueprint without nodes has nothing to deploy', () => {
