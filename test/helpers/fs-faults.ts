@@ -43,20 +43,22 @@ export function readOnlyFileSystem(dir: string): string[] {
 }
 
 /**
- * `dir` becomes a small file system with no space left for the CLI (a filled tmpfs mounted over it). What the CLI
- * left in it is listed into `listing` after it exited (the mount, and so those files, go with the namespace).
+ * `dir` becomes a small file system with no space left for the CLI (a filled tmpfs mounted over it), holding a copy
+ * of `seed` when given (what the CLI reads there). What is in it once the CLI exited is listed into `listing` (the
+ * mount, and so those files, go with the namespace).
  */
-export function fullFileSystem(dir: string, listing: string): string[] {
+export function fullFileSystem(dir: string, listing: string, seed?: string): string[] {
   if (!unshare) throw new Error(mountFaultsUnavailable);
   const script = [
-    'mount -t tmpfs -o size=64k tmpfs "$1" || exit 99',
+    'mount -t tmpfs -o size=256k tmpfs "$1" || exit 99',
+    'if [ -n "$3" ]; then cp -a "$3/." "$1/" || exit 98; fi',
     'head -c 1048576 /dev/zero > "$1/.filler" 2>/dev/null',
-    'dir=$1; out=$2; shift 2',
+    'dir=$1; out=$2; shift 3',
     '"$@"; code=$?',
     'rm -f "$dir/.filler"; (cd "$dir" && find . -mindepth 1 | sort) > "$out"',
     'exit $code',
   ].join('\n');
-  return [...unshare, 'sh', '-c', script, 'sh', dir, listing];
+  return [...unshare, 'sh', '-c', script, 'sh', dir, listing, seed ?? ''];
 }
 
 /** The entries fullFileSystem listed (`./a`, `./a/b`), empty when the CLI left nothing. */

@@ -77,7 +77,7 @@ export interface StreamingCli {
 /** Starts the built CLI like runCli does, but with its output observable while it runs. */
 export function startCli(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+  options: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number; wrap?: string[] } = {},
 ): StreamingCli {
   const child = spawnCli(args, options, 'ignore');
   const text = { stdout: '', stderr: '' };
