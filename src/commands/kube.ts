@@ -34,7 +34,7 @@ export default class Kube extends BaseCommand {
   static override examples = [
     '<%= config.bin %> kube out/energy',
     '<%= config.bin %> kube out/energy -o deploy/k8s --namespace energy --replicas data_analyzer1=3 --orchestrator-image registry.example.com/aieffect-orchestrator:0.1',
-    '<%= config.bin %> kube path/to/downloaded/export --image-pull-secret registry-credentials --probe grpc --limits memory=2Gi',
+    '<%= config.bin %> kube out/energy -o deploy/gpu --image-pull-secret registry-credentials --probe grpc --limits data_analyzer1=nvidia.com/gpu=1',
   ];
   static override args = {
     export_dir: Args.string({

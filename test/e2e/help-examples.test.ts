@@ -80,6 +80,19 @@ const PLANS: Record<string, Plan> = {
       3: ({ ws }) => exists(ws, 'docker-compose.yml', 'services/source/server.ts', 'package.json'),
     },
   },
+  kube: {
+    given: ['example', 'export'],
+    check: {
+      0: ({ ws }) =>
+        exists(ws, 'out/energy/kubernetes/kustomization.yaml', 'out/energy/kubernetes/job-orchestrator.yaml'),
+      1: ({ ws }) =>
+        expect(readFileSync(join(ws, 'deploy/k8s/deployment-data-analyzer1.yaml'), 'utf8')).toContain('replicas: 3\n'),
+      2: ({ ws }) =>
+        expect(readFileSync(join(ws, 'deploy/gpu/deployment-data-analyzer1.yaml'), 'utf8')).toMatch(
+          /limits:\n\s+nvidia\.com\/gpu: '?1'?\n/,
+        ),
+    },
+  },
   orchestrate: {
     given: ['example', 'export'],
     plan: [1, 2],
