@@ -31,7 +31,7 @@ export const DATA_MOUNT = '/app/data';
 export const RESULT_FILE = 'run-result.json';
 /**
  * What Dockerfile.orchestrator copies besides itself: an --orchestrator-path must hold these (a clone after
- * `npm ci`, or an installed package).
+ * `npm ci && npm run build`, or an installed package).
  */
 const ORCHESTRATOR_CONTEXT = ['package.json', 'oclif.manifest.json', 'bin/run.js', 'dist'];
 /** The name Compose tags the orchestrator image with, built from --orchestrator-path: one image for every project. */
@@ -193,7 +193,7 @@ function checkOptions(
         `--orchestrator-path ${source.path}: no ${missing.join(', ')} there; ${ORCHESTRATOR_DOCKERFILE} builds the image from the compiled CLI`,
         {
           file: displayPath(resolve(source.path)),
-          hint: `run \`npm run build\` in ${source.path} (\`npm ci\` does it), or give an installed copy: --orchestrator-path "$(npm root -g)/aieffect"`,
+          hint: `run \`npm run build\` in ${source.path}, or give an installed copy: --orchestrator-path "$(npm root -g)/aieffect"`,
         },
       );
     }

@@ -536,7 +536,7 @@ describe('aieffect compose: errors, each with nothing written', () => {
     );
   });
 
-  it('an orchestrator path with Dockerfile.orchestrator but not the compiled CLI (a clone before npm ci)', async () => {
+  it('an orchestrator path with Dockerfile.orchestrator but not the compiled CLI (a clone before npm run build)', async () => {
     writePackage(join(tmp.dir, 'p'), chain(2));
     mkdirSync(join(tmp.dir, 'clone'));
     writeFileSync(join(tmp.dir, 'clone', 'Dockerfile.orchestrator'), 'FROM scratch\n');
@@ -546,7 +546,7 @@ describe('aieffect compose: errors, each with nothing written', () => {
       1,
       [
         'error --orchestrator-path clone: no oclif.manifest.json, bin/run.js, dist there; Dockerfile.orchestrator builds the image from the compiled CLI',
-        '  hint: run `npm run build` in clone (`npm ci` does it), or give an installed copy: --orchestrator-path "$(npm root -g)/aieffect"',
+        '  hint: run `npm run build` in clone, or give an installed copy: --orchestrator-path "$(npm root -g)/aieffect"',
       ],
       'ORCHESTRATOR_NOT_BUILT',
     );
