@@ -228,6 +228,17 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+it('every command of aieffect has a plan here', () => {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')) as {
+    commands: Record<string, unknown>;
+  };
+  expect(
+    Object.keys(manifest.commands)
+      .map((id) => id.replace(':', ' '))
+      .sort(),
+  ).toEqual(Object.keys(PLANS).sort());
+});
+
 describe.each(Object.keys(PLANS))('aieffect %s --help', (id) => {
   const plan = PLANS[id]!;
   let examples: string[];
