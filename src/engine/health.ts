@@ -4,7 +4,6 @@
 // it goes out one round trip after the channel is READY) and the stream reports each status change; nothing polls.
 // Used by the engine before the first call and by the local runtime after starting a service.
 import * as grpc from '@grpc/grpc-js';
-import { service as healthService } from 'grpc-health-check';
 import { sleep } from './invoker.js';
 
 export type HealthStatus = 'UNKNOWN' | 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
@@ -19,12 +18,21 @@ interface WatchMethod {
   responseDeserialize: (value: Buffer) => { status: HealthStatus };
 }
 
-// grpc-health-check's definition carries the wire functions of the Watch rpc; only those are used.
-const watch = healthService.Watch as unknown as WatchMethod;
+// grpc-health-check's definition carries the wire functions of the Watch rpc; only those are used. It parses its
+// health.proto when imported, so it is imported on the first wait, not by every command that loads the engine.
+let watchMethod: Promise<WatchMethod> | undefined;
+const loadWatch = () =>
+  // A CommonJS module: its exports are the namespace's default, both in Node and in the bundle.
+  (watchMethod ??= import('grpc-health-check').then((m) => m.default.service.Watch as unknown as WatchMethod));
 
 type Outcome = ReadyVia | 'again' | 'aborted';
 
-function watchOnce(client: grpc.Client, signal: AbortSignal, onState: (r: Readiness) => void): Promise<Outcome> {
+function watchOnce(
+  watch: WatchMethod,
+  client: grpc.Client,
+  signal: AbortSignal,
+  onState: (r: Readiness) => void,
+): Promise<Outcome> {
   return new Promise((resolve) => {
     const call = client.makeServerStreamRequest(
       watch.path,
@@ -64,10 +72,11 @@ export async function waitUntilReady(
   signal: AbortSignal,
   onState: (readiness: Readiness) => void = () => {},
 ): Promise<ReadyVia | undefined> {
+  const watch = await loadWatch();
   let pause = 50;
   while (!signal.aborted) {
     onState({ state: 'connecting' });
-    const outcome = await watchOnce(client, signal, onState);
+    const outcome = await watchOnce(watch, client, signal, onState);
     if (outcome === 'health' || outcome === 'channel') return outcome;
     if (outcome === 'aborted') return undefined;
     // The stream broke (the server closed it or went away, e.g. restarting): back off a little, doubling as the

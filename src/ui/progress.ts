@@ -1,15 +1,20 @@
 // Progress of a pipeline run on stderr, driven only by the engine's events: a listr2 task tree (readiness, then the
 // nodes grouped by level, each with its status and duration, streaming nodes with live counters) on a terminal, plain
 // lines otherwise; with --no-progress (and with --json) none at all. stdout stays for results.
-import { Listr, type ListrTask, type ListrTaskWrapper, type SimpleRenderer } from 'listr2';
+import type { ListrTask, ListrTaskWrapper, SimpleRenderer } from 'listr2';
 import type { EngineEvent, EngineEventHandler, NodeCounters } from '../engine/events.js';
 import { stderrColor as color } from './color.js';
-import { markWaiting, treeOptions, type StderrTreeRenderer } from './tree.js';
+import type { StderrTreeRenderer } from './tree.js';
 
 type Wrapper = ListrTaskWrapper<unknown, typeof StderrTreeRenderer, typeof SimpleRenderer>;
 type Task = ListrTask<unknown, typeof StderrTreeRenderer, typeof SimpleRenderer>;
 
 export type ProgressMode = 'tree' | 'plain' | 'none';
+
+/** listr2 and our tree renderer, loaded only when a tree is drawn: plain lines, --no-progress and --json never do. */
+export function loadTree() {
+  return Promise.all([import('listr2'), import('./tree.js')]).then(([{ Listr }, tree]) => ({ Listr, ...tree }));
+}
 
 /** The tree needs a terminal on stderr; --json or --no-progress print nothing. */
 export function progressMode(
@@ -211,6 +216,9 @@ function deferred(): Deferred {
 
 /** The listr2 tree: built on run-started, each node task settled by its events. */
 function treeProgress(): Progress {
+  // Loading starts now; events that come before it ends are kept on the deferred tasks (titles, skips, settling).
+  const loading = loadTree();
+  let tree: Awaited<typeof loading> | undefined;
   const nodes = new Map<string, Deferred>();
   const ready = deferred();
   const containers = new Set<string>();
@@ -232,7 +240,7 @@ function treeProgress(): Progress {
   const working = (d: Deferred | undefined) => {
     if (!d) return;
     d.waiting = false;
-    if (d.listrTask) markWaiting(d.listrTask, false);
+    if (d.listrTask) tree?.markWaiting(d.listrTask, false);
   };
   let streaming = new Set<string>();
   const counts = (e: { node: string } & Partial<NodeCounters>) =>
@@ -253,26 +261,32 @@ function treeProgress(): Progress {
             d.waiting = true;
             nodes.set(id, d);
           }
-          const list = new Listr(
-            [
-              deferredTask('services', ready),
-              ...event.levels.map((level, i): Task => ({
-                title: `level ${i}`,
-                task: (_ctx, task) => {
-                  const sub = task.newListr(level.map(nodeTask), { concurrent: true, exitOnError: false });
-                  // Marked before they start, so a node whose call has not begun never shows the spinner.
-                  sub.tasks.forEach((t, j) => {
-                    const d = nodes.get(level[j]!)!;
-                    d.listrTask = t;
-                    if (d.waiting) markWaiting(t);
-                  });
-                  return sub;
-                },
-              })),
-            ],
-            treeOptions(),
-          );
-          running = list.run().catch(() => {});
+          const build = (t: Awaited<typeof loading>) =>
+            new t.Listr(
+              [
+                deferredTask('services', ready),
+                ...event.levels.map((level, i): Task => ({
+                  title: `level ${i}`,
+                  task: (_ctx, task) => {
+                    const sub = task.newListr(level.map(nodeTask), { concurrent: true, exitOnError: false });
+                    // Marked before they start, so a node whose call has not begun never shows the spinner.
+                    sub.tasks.forEach((t, j) => {
+                      const d = nodes.get(level[j]!)!;
+                      d.listrTask = t;
+                      if (d.waiting) tree?.markWaiting(t);
+                    });
+                    return sub;
+                  },
+                })),
+              ],
+              t.treeOptions(),
+            );
+          running = loading
+            .then((t) => {
+              tree = t;
+              return build(t).run();
+            })
+            .catch(() => {});
           break;
         }
         case 'service-waiting':

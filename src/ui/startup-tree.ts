@@ -1,11 +1,11 @@
 // `aieffect run`'s start-up on a terminal: one task with a spinner while the services build and start, each service's
 // state below it (address, pid, when it came up), and when all are up a line with the count and the time it took.
 // It ends before the pipeline's own tree (progress.ts) begins, so the two never draw at once.
-import { Listr, type ListrTaskWrapper, type SimpleRenderer } from 'listr2';
+import type { ListrTaskWrapper, SimpleRenderer } from 'listr2';
 import type { LocalEvent } from '../local/runtime.js';
 import { stderrColor as color } from './color.js';
-import { formatDuration } from './progress.js';
-import { treeOptions, type StderrTreeRenderer } from './tree.js';
+import { formatDuration, loadTree } from './progress.js';
+import type { StderrTreeRenderer } from './tree.js';
 
 type Wrapper = ListrTaskWrapper<unknown, typeof StderrTreeRenderer, typeof SimpleRenderer>;
 
@@ -44,22 +44,24 @@ export function createStartupTree(now: () => number = Date.now): StartupTree {
   const start = () => {
     if (list) return;
     startedAt = now();
-    list = new Listr(
-      [
-        {
-          title,
-          task: async (_ctx, wrapper) => {
-            task = wrapper;
-            render();
-            if (!(await done)) throw new Error(failure ?? 'services: not started');
-          },
-          // The output is the whole table each time: only the latest one is shown.
-          rendererOptions: { persistentOutput: true, outputBar: 1 },
-        },
-      ],
-      treeOptions(),
-    )
-      .run()
+    list = loadTree()
+      .then(({ Listr, treeOptions }) =>
+        new Listr(
+          [
+            {
+              title,
+              task: async (_ctx, wrapper) => {
+                task = wrapper;
+                render();
+                if (!(await done)) throw new Error(failure ?? 'services: not started');
+              },
+              // The output is the whole table each time: only the latest one is shown.
+              rendererOptions: { persistentOutput: true, outputBar: 1 },
+            },
+          ],
+          treeOptions(),
+        ).run(),
+      )
       .catch(() => {});
   };
 
