@@ -97,7 +97,7 @@ export async function run(): Promise<BenchResult[]> {
         ratio: round(compiled / tsx),
       },
       {
-        id: 'local.run_energy.compiled_ms',
+        id: 'run.energy.whole_ms',
         value: round(runCompiled, 1),
         unit: 'ms',
         baseline: round(runTsx, 1),

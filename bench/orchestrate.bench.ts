@@ -8,51 +8,20 @@
 //   output passed as the next request). fanout64: baseline = 200 ms, the time of one node (and, as an extra figure,
 //   the same 64 calls sent at once directly with grpc-js). uneven: baseline = the DAG's critical path (the sum of
 //   delays along its longest chain).
-// - plan.10000_nodes: a fresh `node` process loads the built engine and times prepareRun + planOf on a generated
-//   package of 10,000 operations (2,000 containers x 5 rpcs, protos shared through proto_uri); rss after.
+// - plan.10000_nodes, plan.100000_nodes: a fresh `node` process loads the built engine and times prepareRun + planOf
+//   on a generated package of 10,000 (100,000) operations (2,000 (20,000) containers x 5 rpcs, protos shared through
+//   proto_uri); rss after.
 // Each figure is the median of several runs.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chainNodes, writePackage, type PackageNode } from '../test/helpers/export-package.js';
+import { startServers, stopServers } from './support/servers.js';
 import { median, round, type BenchResult } from './types.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-interface Servers {
-  ports: number[];
-  child: ChildProcess;
-}
-
-async function startServers(delays: number[]): Promise<Servers> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'bench/support/echo-servers.ts'), ...delays.map(String)],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const ports = await new Promise<number[]>((resolve, reject) => {
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      if (out.includes('\n')) resolve(JSON.parse(out) as number[]);
-    });
-    child.on('exit', (code) => reject(new Error(`echo servers exited with ${code}`)));
-  });
-  return { ports, child };
-}
-
-function stopServers(servers: Servers): Promise<void> {
-  return new Promise((resolve) => {
-    servers.child.removeAllListeners('exit');
-    servers.child.on('exit', () => resolve());
-    servers.child.kill('SIGTERM');
-  });
-}
 
 function tempPackage(nodes: PackageNode[], addresses: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'aieffect-bench-'));
@@ -178,8 +147,8 @@ async function uneven(): Promise<BenchResult> {
   };
 }
 
-/** A 10,000-operation package: 2,000 containers with 5 rpcs each, chained in layers; 10 distinct proto files. */
-function planPackage(dir: string): void {
+/** A package of `containers` x 5 operations, chained in layers of 20 containers; 10 distinct proto files. */
+function planPackage(dir: string, containers: number): void {
   mkdirSync(join(dir, 'microservice'), { recursive: true });
   const ops = ['Op0', 'Op1', 'Op2', 'Op3', 'Op4'];
   for (let p = 0; p < 10; p++) {
@@ -189,14 +158,13 @@ function planPackage(dir: string): void {
       `syntax = "proto3";\npackage bench${p};\nmessage Msg${p} {\n  string data = 1;\n  int64 n = 2;\n}\nservice S${p} {\n${rpcs}\n}\n`,
     );
   }
-  const containers = 2000;
   const nodes = Array.from({ length: containers }, (_, c) => ({
     container_name: `svc${c}`,
     image: `svc${c}:latest`,
     proto_uri: `microservice/shared${c % 10}.proto`,
     operation_signature_list: ops.map((op, o) => ({
       operation_signature: { operation_name: op },
-      // Each rpc feeds the same rpc of the next two containers: 100 layers of 20 containers.
+      // Each rpc feeds the same rpc of the next two containers: layers of 20 containers.
       connected_to:
         c + 20 < containers
           ? [c + 20, c + 20 - (c % 20) + ((c + 1) % 20)].map((t) => ({
@@ -219,15 +187,15 @@ function planPackage(dir: string): void {
   );
 }
 
-function plan10000(): BenchResult[] {
+function plan(nodes: number, targets: { ms: string; rss: string }): BenchResult[] {
   const dir = mkdtempSync(join(tmpdir(), 'aieffect-bench-plan-'));
-  planPackage(dir);
+  planPackage(dir, nodes / 5);
   const script = `
     const { prepareRun, planOf } = await import(${JSON.stringify(join(root, 'dist/engine/index.js'))});
     const t0 = performance.now();
     const plan = planOf(prepareRun(${JSON.stringify(dir)}));
     const ms = performance.now() - t0;
-    if (plan.levels.flat().length !== 10000) throw new Error('expected 10000 nodes');
+    if (plan.levels.flat().length !== ${nodes}) throw new Error('expected ${nodes} nodes');
     process.stdout.write(JSON.stringify({ ms, rss: process.memoryUsage().rss / 2 ** 20 }));`;
   const times: number[] = [];
   const rss: number[] = [];
@@ -243,8 +211,8 @@ function plan10000(): BenchResult[] {
     rmSync(dir, { recursive: true, force: true });
   }
   return [
-    { id: 'plan.10000_nodes.ms', value: round(median(times), 1), unit: 'ms', target: '< 1000' },
-    { id: 'plan.10000_nodes.rss_mb', value: round(median(rss), 1), unit: 'MB', target: '< 300' },
+    { id: `plan.${nodes}_nodes.ms`, value: round(median(times), 1), unit: 'ms', target: targets.ms },
+    { id: `plan.${nodes}_nodes.rss_mb`, value: round(median(rss), 1), unit: 'MB', target: targets.rss },
   ];
 }
 
@@ -254,6 +222,7 @@ export async function run(): Promise<BenchResult[]> {
     await chain10(1024 * 1024, 'orchestrate.chain10.1mb.ratio', 7),
     ...(await fanout64()),
     await uneven(),
-    ...plan10000(),
+    ...plan(10_000, { ms: '< 1000', rss: '< 300' }),
+    ...plan(100_000, { ms: '< 3000', rss: '< 1024' }),
   ];
 }

@@ -1,8 +1,10 @@
 // Echo servers for bench/orchestrate.bench.ts, run in a child process so that the services do not share the
 // measured process's event loop. argv: one delay in ms per server. Each server answers echo.Echo/Echo and Step with
-// the request, after its delay. Prints the ports as a JSON array on stdout, then serves until killed.
+// the request, after its delay; with AIEFFECT_BENCH_HEALTH=SERVING each also serves the standard health service. Prints
+// the ports as a JSON array on stdout, then serves until killed.
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { HealthImplementation } from 'grpc-health-check';
 import { fileURLToPath } from 'node:url';
 
 const proto = fileURLToPath(new URL('../../test/fixtures/protos/echo.proto', import.meta.url));
@@ -18,6 +20,7 @@ for (const delay of delays) {
     else callback(null, call.request);
   };
   server.addService(service, { Echo: answer, Step: answer });
+  if (process.env.AIEFFECT_BENCH_HEALTH === 'SERVING') new HealthImplementation({ '': 'SERVING' }).addToServer(server);
   ports.push(
     await new Promise<number>((resolve, reject) =>
       server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) =>
