@@ -89,8 +89,6 @@ const result = await build({
   logLevel: 'warning',
   metafile: true,
 });
-// tsc's maps of the entries describe files the bundle has replaced.
-await Promise.all(entries.map((e) => rm(join(root, 'dist', e.replace(/\.ts$/, '.js.map')), { force: true })));
 
 if (process.env.BUNDLE_ANALYZE) {
   for (const [file, out] of Object.entries(result.metafile.outputs)) {
