@@ -24,11 +24,12 @@ export interface ComposeJson extends WriterJson {
     web_ui?: { port: number; published: number };
   })[];
   orchestrator: { build?: string; image: string; command: string[] } | null;
+  project: { name: string; env_file: string; source: 'pipeline' | 'flag' | 'env-file' };
 }
 
 export default class Compose extends BaseCommand {
   static override summary = 'Write docker-compose.yml for an export package, optionally with the orchestrator.';
-  static override description = `Reads blueprint.json and dockerinfo.json of <export_dir> and writes a docker-compose.yml (default: in <export_dir>) with one service per blueprint node on the bridge network ai-effect-pipeline: the node's image, its dockerinfo address as a network alias, published ports from --base-port upward, ./data mounted at /app/data. Each service is published on the port it really listens on: its dockerinfo port (given to it as GRPC_PORT) for AI-Effect packages, gRPC 8061 and web UI 8062 for Graphene/AI4EU packages (recognised from blueprint.json), or --container-port. With --orchestrator-path or --orchestrator-image an orchestrator service runs the pipeline once against them and writes run-result.json into ./data. No fixed container or network names: Compose prefixes them with the project name. Creates ./data beside the file.`;
+  static override description = `Reads blueprint.json and dockerinfo.json of <export_dir> and writes a docker-compose.yml (default: in <export_dir>) with one service per blueprint node on the bridge network ai-effect-pipeline: the node's image, its dockerinfo address as a network alias, published ports from --base-port upward, ./data mounted at /app/data. Each service is published on the port it really listens on: its dockerinfo port (given to it as GRPC_PORT) for AI-Effect packages, gRPC 8061 and web UI 8062 for Graphene/AI4EU packages (recognised from blueprint.json), or --container-port. With --orchestrator-path or --orchestrator-image an orchestrator service runs the pipeline once against them and writes run-result.json into ./data. No fixed container or network names: Compose prefixes them with the project name, which a .env file beside the compose file sets (COMPOSE_PROJECT_NAME: the pipeline's name and the start of its pipeline_id, or --project-name; other lines of an existing .env are kept). Creates ./data beside the file.`;
   static override examples = [
     '<%= config.bin %> compose out/energy --orchestrator-path .',
     '<%= config.bin %> compose out/energy --output deploy/docker-compose.yml --base-port 6000',
@@ -54,6 +55,10 @@ export default class Compose extends BaseCommand {
     }),
     output: Flags.string({ char: 'o', description: 'file to write (default: <export_dir>/docker-compose.yml)' }),
     'container-port': containerPortFlag,
+    'project-name': Flags.string({
+      description:
+        'the Compose project (COMPOSE_PROJECT_NAME in .env beside the file); default: the pipeline name and the start of its pipeline_id',
+    }),
     'inspect-images': Flags.boolean({
       description:
         'ask the local Docker engine which images define a HEALTHCHECK; the orchestrator waits for those with service_healthy',
@@ -71,6 +76,7 @@ export default class Compose extends BaseCommand {
       orchestrator,
       output: flags.output,
       containerPorts: parseContainerPorts(flags['container-port']),
+      projectName: flags['project-name'],
     });
     if (flags['inspect-images']) {
       const docker = await dockerPreflight('--inspect-images', {
@@ -92,7 +98,12 @@ export default class Compose extends BaseCommand {
     const next = composeNextSteps(plan);
     this.log(renderNextSteps(next));
     return writerJson(
-      { ...oneFile(plan.outputPath), notes: plan.notes, next },
+      {
+        outputDir: oneFile(plan.outputPath).outputDir,
+        files: [plan.outputPath, ...(plan.project.envText === undefined ? [] : [plan.project.envPath])],
+        notes: plan.notes,
+        next,
+      },
       {
         export_dir: pkg.dir,
         data_dir: plan.dataDir,
@@ -103,6 +114,7 @@ export default class Compose extends BaseCommand {
           ...(webUi ? { web_ui: webUi } : {}),
         })),
         orchestrator: plan.orchestrator ?? null,
+        project: { name: plan.project.name, env_file: plan.project.envPath, source: plan.project.source },
       },
     );
   }

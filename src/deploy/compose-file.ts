@@ -4,7 +4,7 @@
 // Nothing in the file has a fixed name outside its Compose project (no container_name, no network `name:`), so two
 // deployments, or one deployment under two project names (-p), run side by side on one host. The file is built as
 // data and written by js-yaml, services sorted by name, so the same package always gives the same bytes.
-import { chmodSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import yaml from 'js-yaml';
 import { displayPath } from '../util/paths.js';
@@ -85,10 +85,20 @@ export function renderCompose(plan: ComposePlan): string {
  */
 export function writeCompose(plan: ComposePlan): void {
   const created = makeDirs(plan.dataDir);
+  const { envPath, envText, previous } = plan.project;
+  let envWritten = false;
   try {
     if (created !== undefined) chmodSync(plan.dataDir, 0o777);
+    if (envText !== undefined) {
+      writeFileAtomic(envPath, envText);
+      envWritten = true;
+    }
     writeFileAtomic(plan.outputPath, renderCompose(plan));
   } catch (err) {
+    if (envWritten) {
+      if (previous === undefined) rmSync(envPath, { force: true });
+      else writeFileAtomic(envPath, previous);
+    }
     removeCreated(created);
     throw err;
   }
@@ -108,9 +118,15 @@ export function composeSummary(plan: ComposePlan): string[] {
     webUis.length > 0
       ? `${range(plan.services.map((s) => s.published))} (gRPC), ${range(webUis)} (web UI)`
       : range(plan.services.map((s) => s.published));
+  const { name, envPath, envText, source } = plan.project;
+  const project =
+    source === 'env-file'
+      ? `project ${name} (COMPOSE_PROJECT_NAME already in ${displayPath(envPath)}; --project-name changes it)`
+      : `project ${name} (COMPOSE_PROJECT_NAME in ${displayPath(envPath)}${envText === undefined ? ', unchanged' : ''})`;
   return [
     `wrote ${displayPath(plan.outputPath)}: ${count}${extra}, published ports ${ports}`,
     plan.portRule,
+    project,
     `created ${displayPath(plan.dataDir)}/ (mounted at ${DATA_MOUNT} in every service)`,
   ];
 }

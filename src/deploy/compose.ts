@@ -16,6 +16,7 @@ import { BLUEPRINT_FILE, DOCKERINFO_FILE, type DockerInfoEntry, type ExportPacka
 import { addressKind, containerNameProblem, imageReferenceProblem } from './docker-names.js';
 import { nodeImage, requireNodes } from './nodes.js';
 import { pointer } from './pointer.js';
+import { planProject, type ComposeProject } from './compose-project.js';
 import { decidePorts, type ContainerPortOverride, type PortRule } from './ports.js';
 
 export const COMPOSE_OUTPUT = 'docker-compose.yml';
@@ -56,6 +57,8 @@ export interface ComposeOptions {
   output?: string;
   /** `--container-port [container=]N`: the port a container listens on, instead of the port rule's (ports.ts). */
   containerPorts?: readonly ContainerPortOverride[];
+  /** `--project-name`: the Compose project, instead of the pipeline's name (compose-project.ts). */
+  projectName?: string;
 }
 
 export type DependencyCondition = 'service_started' | 'service_healthy';
@@ -100,6 +103,8 @@ export interface ComposePlan {
   outputPath: string;
   /** Absolute path of the data folder beside it (mounted into every service). */
   dataDir: string;
+  /** The Compose project, set in the .env file beside the compose file. */
+  project: ComposeProject;
   basePort: number;
   /** The port rule applied, one line (ports.ts). */
   portRule: string;
@@ -219,6 +224,7 @@ function checkOptions(
  */
 export function planCompose(pkg: ExportPackage, options: ComposeOptions = {}): ComposePlan {
   const { outputPath, dataDir, basePort } = checkOptions(pkg, options);
+  const project = planProject(pkg, outputPath, options.projectName);
   const outDir = dirname(outputPath);
   const blueprintLabel = displayPath(join(pkg.dir, BLUEPRINT_FILE));
   const dockerinfoLabel = displayPath(join(pkg.dir, DOCKERINFO_FILE));
@@ -361,6 +367,7 @@ export function planCompose(pkg: ExportPackage, options: ComposeOptions = {}): C
     exportDir: pkg.dir,
     outputPath,
     dataDir,
+    project,
     basePort,
     portRule: ports.statement,
     services,

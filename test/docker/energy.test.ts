@@ -22,6 +22,7 @@ import {
   plain,
   projectLeftovers,
   projectName,
+  runningContainers,
 } from '../helpers/docker.js';
 import { ENERGY_RESULTS } from '../helpers/energy-example.js';
 
@@ -132,14 +133,7 @@ describeDocker('the energy pipeline in containers (build, export, compose, up)',
       expect(report.summary).toMatchObject({ total_records: 100, anomaly_count: 7 });
 
       // Compose's names, prefixed with the project: nothing fixed that a second deployment would collide with.
-      const ps = await exec('docker', [
-        'ps',
-        '--format',
-        '{{.Names}}',
-        '--filter',
-        `label=com.docker.compose.project=${name}`,
-      ]);
-      expect(ps.stdout.split('\n').filter(Boolean).sort()).toEqual(
+      expect(runningContainers(name)).toEqual(
         ['data_analyzer1', 'data_generator1', 'input_provider1', 'report_generator1'].map((s) =>
           containerName(name, s),
         ),
@@ -195,14 +189,7 @@ describeDocker('the energy pipeline in containers (build, export, compose, up)',
       });
       expect(result.summary.nodes['report_generator1:GenerateReport']).toMatchObject({ status: 'skipped' });
       // The killed container stays down (a kill is a manual stop for the restart policy); the others still run.
-      const ps = await exec('docker', [
-        'ps',
-        '--format',
-        '{{.Names}}',
-        '--filter',
-        `label=com.docker.compose.project=${name}`,
-      ]);
-      expect(ps.stdout.split('\n').filter(Boolean).sort()).toEqual(
+      expect(runningContainers(name)).toEqual(
         ['data_generator1', 'input_provider1', 'report_generator1'].map((s) => containerName(name, s)),
       );
     },

@@ -12,6 +12,7 @@ import { listFiles, repoRoot, runCli, sharedFixtures, tempDir } from '../helpers
 import {
   baseImageArgs,
   compose,
+  containerName,
   copyExample,
   describeDocker,
   exec,
@@ -20,6 +21,7 @@ import {
   plain,
   projectLeftovers,
   projectName,
+  runningContainers,
 } from '../helpers/docker.js';
 import { POLYGLOT_RESULTS } from '../helpers/polyglot-example.js';
 
@@ -116,7 +118,9 @@ describeDocker('the orchestrator image from npm pack, and the polyglot pipeline 
       const user = await exec('docker', ['image', 'inspect', '--format', '{{.Config.User}}', `${USE_CASE}-statistics`]);
       expect(user.stdout.trim()).toBe('app');
 
-      const exported = await runCli(['export', USE_CASE, 'export', '--pipeline-id', 'polyglot-docker'], {
+      // The pipeline id makes the project name (COMPOSE_PROJECT_NAME in .env) unique to this test run.
+      const pipelineId = `pid${process.pid}`;
+      const exported = await runCli(['export', USE_CASE, 'export', '--pipeline-id', pipelineId], {
         cwd: tmp.dir,
       });
       expect(exported.code, exported.stderr).toBe(0);
@@ -136,13 +140,15 @@ describeDocker('the orchestrator image from npm pack, and the polyglot pipeline 
       expect(composed.code, composed.stderr).toBe(0);
       expect(composed.stderr).toBe('');
       expect(composed.stdout).toContain(`2 services + orchestrator (aieffect-orchestrator:${version} built from `);
+      const name = `${USE_CASE}-${pipelineId.slice(0, 8)}`;
+      expect(composed.stdout).toContain(`\nproject ${name} (COMPOSE_PROJECT_NAME in deploy/.env)\n`);
 
+      // `up` without -p: Compose takes the project from the .env file beside the compose file.
       const file = join(tmp.dir, 'deploy', 'docker-compose.yml');
-      const name = projectName('aieffect-polyglot');
       project = [name, file];
       started = Date.now();
       const up = await compose(
-        name,
+        null,
         file,
         ['up', '--build', '--abort-on-container-exit', '--exit-code-from', 'orchestrator', 'orchestrator'],
         { timeoutMs: 10 * MINUTES },
@@ -163,7 +169,9 @@ describeDocker('the orchestrator image from npm pack, and the polyglot pipeline 
         POLYGLOT_RESULTS['statistics1:Summarize'],
       );
 
-      const down = await compose(name, file, ['down', '-v']);
+      // Compose's names carry the project of the .env file.
+      expect(runningContainers(name)).toEqual(['sensor_source1', 'statistics1'].map((s) => containerName(name, s)));
+      const down = await compose(null, file, ['down', '-v']);
       expect(down.code, down.stderr).toBe(0);
       expect(projectLeftovers(name)).toEqual({ containers: [], networks: [], volumes: [] });
     },

@@ -84,6 +84,7 @@ describe('aieffect compose on the Graphene sample', () => {
       [
         'wrote deploy/docker-compose.yml: 3 services, published ports 50051-50053 (gRPC), 50054-50056 (web UI)',
         graphenePortRule,
+        'project sudoku-stream (COMPOSE_PROJECT_NAME in deploy/.env)',
         'created deploy/data/ (mounted at /app/data in every service)',
         'next:',
         '  docker compose -f deploy/docker-compose.yml up -d',
@@ -133,6 +134,7 @@ describe('aieffect compose on the Graphene sample', () => {
       [
         'wrote deploy/docker-compose.yml: 3 services + orchestrator (aieffect-orchestrator:latest built from ../orchestrator), published ports 50051-50053 (gRPC), 50054-50056 (web UI)',
         graphenePortRule,
+        'project sudoku-stream (COMPOSE_PROJECT_NAME in deploy/.env)',
         'created deploy/data/ (mounted at /app/data in every service)',
         'next:',
         '  docker compose -f deploy/docker-compose.yml up --build --abort-on-container-exit --exit-code-from orchestrator orchestrator',
@@ -224,7 +226,13 @@ describe('aieffect compose on the Graphene sample', () => {
     expect(res.code).toBe(0);
     const out = expectJsonContract<ComposeJson>('compose', res.stdout);
     expect(out.output_dir).toBe(join(tmp.dir, 'deploy'));
-    expect(out.files).toEqual(['docker-compose.yml']);
+    // The compose file, and the .env beside it with the project name (written only when that line changes).
+    expect(out.files).toEqual(['docker-compose.yml', '.env']);
+    expect(out.project).toEqual({
+      name: 'sudoku-stream',
+      env_file: join(tmp.dir, 'deploy', '.env'),
+      source: 'pipeline',
+    });
     expect(out.export_dir).toBe(join(tmp.dir, 'export'));
     expect(out.data_dir).toBe(join(tmp.dir, 'deploy', 'data'));
     expect(out.orchestrator).toBeNull();
@@ -679,6 +687,19 @@ describe('aieffect compose: errors, each with nothing written', () => {
         '  hint: see `aieffect compose --help` for usage\n',
     );
     expect(listFiles(tmp.dir)).toEqual(before);
+  });
+
+  it('--project-name that Compose would not take: exit 2', async () => {
+    writePackage(join(tmp.dir, 'p'), chain(2));
+    await expectError(
+      ['p', '--project-name', 'Energy B'],
+      2,
+      [
+        'error --project-name "Energy B": allowed: lowercase letters, digits, "_" and "-", starting with a letter or digit',
+        '  hint: e.g. --project-name generated-pinnedfo-b',
+      ],
+      'INVALID_PROJECT_NAME',
+    );
   });
 
   it('leaves an existing compose file untouched when the new one is refused', async () => {

@@ -105,16 +105,20 @@ export function exec(
   });
 }
 
-/** `docker compose -p PROJECT -f FILE [-f FILE...] ARGS...` (or docker-compose). */
+/**
+ * `docker compose -p PROJECT -f FILE [-f FILE...] ARGS...` (or docker-compose); with `project` null, no -p: the
+ * project named in the .env file beside the compose file.
+ */
 export function compose(
-  project: string,
+  project: string | null,
   files: string | string[],
   args: string[],
   options: Parameters<typeof exec>[2] = {},
 ): Promise<Exec> {
   const [command, ...first] = composeCommand;
   const fileArgs = (Array.isArray(files) ? files : [files]).flatMap((f) => ['--file', f]);
-  return exec(command!, [...first, '--project-name', project, ...fileArgs, ...args], options);
+  const projectArgs = project === null ? [] : ['--project-name', project];
+  return exec(command!, [...first, ...projectArgs, ...fileArgs, ...args], options);
 }
 
 function lines(args: string[]): string[] {
@@ -130,6 +134,11 @@ export function projectLeftovers(project: string): { containers: string[]; netwo
     networks: lines(['network', 'ls', '-q', '--filter', label]),
     volumes: lines(['volume', 'ls', '-q', '--filter', label]),
   };
+}
+
+/** The names of a project's running containers, sorted. */
+export function runningContainers(project: string): string[] {
+  return lines(['ps', '--format', '{{.Names}}', '--filter', `label=com.docker.compose.project=${project}`]).sort();
 }
 
 /** A project name no other test run uses at the same time: prefix, pid and a counter. */

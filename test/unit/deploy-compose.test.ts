@@ -328,6 +328,7 @@ describe('health conditions and rendering', () => {
     expect(composeSummary(planCompose(one, { output: '/tmp/deploy/one.yml', basePort: 6000 }))).toEqual([
       'wrote /tmp/deploy/one.yml: 1 service, published ports 6000',
       'ports: AI-Effect package, so each service listens on its /srv/exports/pipe/dockerinfo.json port, given to it as GRPC_PORT',
+      'project pipe (COMPOSE_PROJECT_NAME in /tmp/deploy/.env)',
       'created /tmp/deploy/data/ (mounted at /app/data in every service)',
     ]);
     expect(composeSummary(planCompose(two, { output: '/tmp/deploy/two.yml', orchestrator: { image: 'o:1' } }))[0]).toBe(
