@@ -10,7 +10,7 @@ import { loadRuntimeProto, resolveOperation } from '../../src/proto/runtime.js';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/cli.js';
 import { chainNodes, oneAddress, writePackage, type PackageSpec } from '../helpers/export-package.js';
-import { gate, grpcError, protosDir, startServer, step, type TestServer } from '../helpers/grpc.js';
+import { gate, grpcError, protosDir, serverStream, startServer, step, type TestServer } from '../helpers/grpc.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -472,5 +472,32 @@ describe('engine: operations no link touches', () => {
     expect(result.results['b:Unary']).toEqual({ n: '0', data: 'x', trail: ['u', 'u'] });
     expect(s.calls.map((c) => c.rpc)).toEqual(['Unary', 'Unary']);
     expect(events[0]).toMatchObject({ type: 'run-started', nodes: ['a:Unary', 'b:Unary'] });
+  });
+
+  it('calls each operation once, as a source, when the blueprint has no link at all (streams included)', async () => {
+    const s = await server('flow.proto', {
+      Unary: (req) => ({ ...req, trail: ['u'] }),
+      Split: serverStream(function* (req) {
+        for (let i = 1; i <= 3; i++) yield { n: i, data: req.data };
+      }),
+    });
+    const dir = pkg({
+      nodes: [
+        { container: 'a', proto: 'flow.proto', operations: { Unary: [], Split: [] } },
+        { container: 'b', proto: 'flow.proto', operations: { Unary: [] } },
+      ],
+      addresses: { a: s.address, b: s.address },
+    });
+    const { result, prepared } = await run(dir, { input: { all: { data: 'x' } } });
+    expect(prepared.graph.unwired).toEqual([]);
+    expect(prepared.graph.starts).toEqual(['a:Unary', 'a:Split', 'b:Unary']);
+    expect(result.summary.status).toBe('succeeded');
+    expect(result.results).toEqual({
+      'a:Unary': { n: '0', data: 'x', trail: ['u'] },
+      'a:Split': [1, 2, 3].map((n) => ({ n: String(n), data: 'x', trail: [] })),
+      'b:Unary': { n: '0', data: 'x', trail: ['u'] },
+    });
+    expect(s.calls.map((c) => c.rpc).sort()).toEqual(['Split', 'Unary', 'Unary']);
+    expect(result.summary.nodes['a:Split']).toMatchObject({ calls: 1, messages_in: 0, messages_out: 3 });
   });
 });
