@@ -146,7 +146,8 @@ function nodeText(n: TimelineNode): string {
   if (n.status === 'skipped') return `skipped: ${n.reason ?? ''}`;
   if (n.status === 'not run') return 'not run';
   const parts = [n.durationMs === undefined ? 'unfinished' : formatDuration(n.durationMs)];
-  if (n.attempts > 1) parts.push(plural(n.attempts, 'attempt'));
+  // A node called per message makes an attempt per call: only more attempts than calls are retries.
+  if (n.attempts > Math.max(1, n.counters?.calls ?? 1)) parts.push(plural(n.attempts, 'attempt'));
   if (n.counters) parts.push(countsText(n));
   if (n.status === 'failed' && n.error) parts.push(n.error.code);
   if (n.status === 'cancelled') parts.push('cancelled');

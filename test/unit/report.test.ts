@@ -227,6 +227,28 @@ describe('createRunRecorder', () => {
     expect(page).toContain('<td class="num">3 calls, 3 in, 3 out</td>');
   });
 
+  it('says attempts beside a node called per message only when some were retries (more attempts than calls)', () => {
+    const each = (attempts: number) =>
+      record([
+        { type: 'run-started', at: T, levels: [['u:Each']], nodes: ['u:Each'], streaming: ['u:Each'] },
+        { type: 'node-started', at: T + 2, node: 'u:Each' },
+        { type: 'node-finished', at: T + 10, node: 'u:Each', durationMs: 8, attempts, calls: 4, messagesIn: 4 },
+        { type: 'run-finished', at: T + 11, status: 'succeeded', durationMs: 11 },
+      ]);
+    const rowText = (attempts: number) =>
+      /data-node="u:Each"[^]*?title="u:Each: ([^"]*)"/.exec(
+        renderReport({
+          command: 'aieffect run x',
+          generator: 'aieffect 0.1.0',
+          createdAt: new Date(T),
+          status: 'succeeded',
+          timeline: each(attempts),
+        }),
+      )?.[1];
+    expect(rowText(4)).toBe('8 ms · 4 calls, 4 in, 0 out');
+    expect(rowText(6)).toBe('8 ms · 6 attempts · 4 calls, 4 in, 0 out');
+  });
+
   it('gives a copy: what it returned does not change as recording goes on', () => {
     const recorder = createRunRecorder();
     recorder.onEvent(events[0]!);
