@@ -2,8 +2,9 @@
 // the original system's packages (foreign files, no protos), and the exports of the examples and test use cases
 // (nested protos, a shared import, streams). For each: compose accepts it, kube writes a folder whose every manifest
 // validates against the Kubernetes API's schemas and which `kubectl kustomize` builds; and the package the Job sees at
-// /export (the ConfigMap's items written out as the volume mounts them) plans with `aieffect orchestrate --plan` as the
-// original does, with every address at its Service. A package compose refuses, kube refuses with the same message.
+// /export (the ConfigMap's items written out as the volume mounts them) plans with the Job's own command line and
+// --plan as the original does, with every address at its Service. A package compose refuses, kube refuses with the
+// same message.
 import { cpSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +54,16 @@ interface KubeJson {
   notes: string[];
 }
 
+/** The Job container's command and arguments after `aieffect`, with each mount path replaced by a local folder. */
+function jobCommand(job: Manifest, mounts: Record<string, string>): string[] {
+  const c = (job.spec as { template: { spec: { containers: { command: string[]; args: string[] }[] } } }).template.spec
+    .containers[0]!;
+  expect(c.command.slice(0, 2)).toEqual(['aieffect', 'orchestrate']);
+  return [...c.command.slice(1), ...c.args].map((arg) =>
+    Object.entries(mounts).reduce((a, [from, to]) => (a.startsWith(from) ? to + a.slice(from.length) : a), arg),
+  );
+}
+
 let tmp: { dir: string; cleanup: () => void };
 beforeAll(() => {
   tmp = tempDir();
@@ -98,7 +109,8 @@ describe.each(CASES)('aieffect kube on $name', (c) => {
     expect(existsSync(join(mounted, 'blueprint.json'))).toBe(true);
     const [original, inCluster] = await Promise.all([
       runCli(['orchestrate', pkg, '--plan', '--json']),
-      runCli(['orchestrate', mounted, '--plan', '--json']),
+      // The Job's own command line, its mounts at their places here: orchestrate accepts every flag of it.
+      runCli([...jobCommand(job, { '/export': mounted, '/app/data': join(dir, 'data') }), '--plan', '--json']),
     ]);
     expect(original.code, original.stderr).toBe(0);
     expect(inCluster.code, inCluster.stderr).toBe(0);
