@@ -255,7 +255,7 @@ corpus('orchestrate', [
     setup: live,
     args: run('--timeout', 'soon'),
     exit: 2,
-    message: '--timeout: "soon" is not a duration (e.g. 30, 30s, 500ms, 2m)',
+    message: '--timeout: "soon" is not a duration (e.g. 30, 30s, 500ms, 2m, 1h)',
   },
   {
     name: '--retries below zero',

@@ -72,7 +72,7 @@ corpus('run', [
     setup: local(),
     args: run('--wait-timeout', 'long'),
     exit: 2,
-    message: '--wait-timeout: "long" is not a duration (e.g. 30, 30s, 500ms, 2m)',
+    message: '--wait-timeout: "long" is not a duration (e.g. 30, 30s, 500ms, 2m, 1h)',
   },
   {
     name: '--input naming a node that is not a start node',
