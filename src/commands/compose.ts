@@ -21,7 +21,7 @@ export interface ComposeJson extends WriterJson {
   port_rule: string;
   services: (Omit<PlannedService, 'name' | 'webUi'> & {
     container: string;
-    web_ui?: { port: number; published: number };
+    web_ui?: { port: number; published: number | null };
   })[];
   orchestrator: { build?: string; image: string; command: string[] } | null;
   project: { name: string; env_file: string; source: 'pipeline' | 'flag' | 'env-file' };
@@ -55,6 +55,11 @@ export default class Compose extends BaseCommand {
     }),
     output: Flags.string({ char: 'o', description: 'file to write (default: <export_dir>/docker-compose.yml)' }),
     'container-port': containerPortFlag,
+    'ephemeral-ports': Flags.boolean({
+      description:
+        'publish every port on a host port the engine picks when the container starts (docker compose port SERVICE PORT tells which), instead of --base-port upward',
+      exclusive: ['base-port'],
+    }),
     'project-name': Flags.string({
       description:
         'the Compose project (COMPOSE_PROJECT_NAME in .env beside the file); default: the pipeline name and the start of its pipeline_id',
@@ -77,6 +82,7 @@ export default class Compose extends BaseCommand {
       output: flags.output,
       containerPorts: parseContainerPorts(flags['container-port']),
       projectName: flags['project-name'],
+      ephemeralPorts: flags['ephemeral-ports'],
     });
     if (flags['inspect-images']) {
       const docker = await dockerPreflight('--inspect-images', {

@@ -59,6 +59,11 @@ export interface ComposeOptions {
   containerPorts?: readonly ContainerPortOverride[];
   /** `--project-name`: the Compose project, instead of the pipeline's name (compose-project.ts). */
   projectName?: string;
+  /**
+   * `--ephemeral-ports`: publish each port on a host port the engine picks (`- "8061"`), so any number of deployments
+   * of one package run side by side; `docker compose port` tells which. basePort is then not used.
+   */
+  ephemeralPorts?: boolean;
 }
 
 export type DependencyCondition = 'service_started' | 'service_healthy';
@@ -73,10 +78,10 @@ export interface PlannedService {
   dial: number;
   /** Which rule gave `port`. */
   rule: PortRule;
-  /** The host port it is published on. */
-  published: number;
+  /** The host port it is published on; null: one the engine picks when the container starts (--ephemeral-ports). */
+  published: number | null;
   /** The web UI (Graphene/AI4EU images): its port in the container and the host port it is published on. */
-  webUi?: { port: number; published: number };
+  webUi?: { port: number; published: number | null };
   /** The dockerinfo ip_address as a network alias, when it can be one and differs from the name. */
   alias?: string;
   /**
@@ -283,7 +288,7 @@ export function planCompose(pkg: ExportPackage, options: ComposeOptions = {}): C
   const webUis = ports.containers.filter((c) => c.webUi !== undefined).length;
   const publishedCount = drafts.length + webUis;
   const lastPort = basePort + publishedCount - 1;
-  if (lastPort > MAX_PORT) {
+  if (!options.ephemeralPorts && lastPort > MAX_PORT) {
     throw usage(
       'PORT_RANGE',
       `--base-port ${basePort}: ${drafts.length} services${webUis > 0 ? ` and ${webUis} web UIs` : ''} need published ports ${basePort}-${lastPort}, past ${MAX_PORT}`,
@@ -303,6 +308,7 @@ export function planCompose(pkg: ExportPackage, options: ComposeOptions = {}): C
 
   const sorted = [...drafts].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   let nextWebUi = basePort + drafts.length;
+  const host = (port: number) => (options.ephemeralPorts ? null : port);
   const services: PlannedService[] = sorted.map((d, i) => {
     const port = portOf.get(d.name)!;
     const { index } = addresses.get(d.name)!;
@@ -313,8 +319,8 @@ export function planCompose(pkg: ExportPackage, options: ComposeOptions = {}): C
       port: port.listen,
       dial: port.dial,
       rule: port.rule,
-      published: basePort + i,
-      ...(port.webUi !== undefined ? { webUi: { port: port.webUi, published: nextWebUi++ } } : {}),
+      published: host(basePort + i),
+      ...(port.webUi !== undefined ? { webUi: { port: port.webUi, published: host(nextWebUi++) } } : {}),
       condition: 'service_started',
     };
     const kind = addressKind(address);

@@ -218,6 +218,26 @@ describe('aieffect compose on the Graphene sample', () => {
     composeAccepts(file);
   });
 
+  it('--ephemeral-ports: the web UI and gRPC ports published on host ports the engine picks; Compose accepts it', async () => {
+    const res = await runCli(
+      ['compose', 'export', '--ephemeral-ports', '--output', 'deploy/docker-compose.yml', '--json'],
+      { cwd: tmp.dir },
+    );
+    expect(res.code).toBe(0);
+    const out = expectJsonContract<ComposeJson>('compose', res.stdout);
+    expect(out.services.map((s) => [s.published, s.web_ui])).toEqual(
+      grapheneNodes.map(() => [null, { port: 8062, published: null }]),
+    );
+    const normalized = composeAccepts(join(tmp.dir, 'deploy', 'docker-compose.yml'));
+    expect(normalized.services['sudoku-gui-stream1']!.ports).toEqual([{ target: 8061 }, { target: 8062 }]);
+    const both = await runCli(['compose', 'export', '--ephemeral-ports', '--base-port', '6000'], { cwd: tmp.dir });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe(
+      'error --base-port=6000 cannot also be provided when using --ephemeral-ports\n' +
+        '  hint: see `aieffect compose --help` for usage\n',
+    );
+  }, 180_000);
+
   it('--json: the plan as JSON on stdout, notes not mixed in', async () => {
     const res = await runCli(
       ['compose', 'export', '--base-port', '6000', '--output', 'deploy/docker-compose.yml', '--json'],

@@ -336,6 +336,19 @@ describe('health conditions and rendering', () => {
     );
   });
 
+  it('--ephemeral-ports: container ports alone (the engine picks host ports), no range check, next steps ask Compose', () => {
+    const plan = planCompose(two, { output: '/tmp/deploy/eph.yml', ephemeralPorts: true, basePort: 65535 });
+    expect(plan.services.map((s) => s.published)).toEqual([null, null]);
+    const doc = composeDocument(plan) as { services: Record<string, { ports: string[] }> };
+    expect(doc.services.a1!.ports).toEqual(['50051']);
+    expect(composeSummary(plan)[0]).toBe(
+      'wrote /tmp/deploy/eph.yml: 2 services, published ports chosen by the engine at start (docker compose -f /tmp/deploy/eph.yml port SERVICE PORT)',
+    );
+    expect(composeNextSteps(plan)[1]).toBe(
+      `aieffect orchestrate ${dir} --address a1=$(docker compose -f /tmp/deploy/eph.yml port a1 50051) --address b1=$(docker compose -f /tmp/deploy/eph.yml port b1 50051)`,
+    );
+  });
+
   it('next steps name a non-default file with -f and, without orchestrator, the host-side orchestrate command', () => {
     const plan = planCompose(two, { output: '/tmp/deploy/other.yml' });
     expect(composeNextSteps(plan)).toEqual([
