@@ -19,7 +19,7 @@ const REASONS: Record<string, Reason> = {
   EPERM: { reason: 'operation not permitted', hint: `check the permissions and attributes of the path, ${ELSEWHERE}` },
   ENOSPC: { reason: 'no space left on the device', hint: `free some space on that file system, ${ELSEWHERE}` },
   EDQUOT: { reason: 'disk quota exceeded', hint: `free some of your quota on that file system, ${ELSEWHERE}` },
-  EROFS: { reason: 'read-only file system', hint: `that file system is mounted read-only: ${ELSEWHERE}` },
+  EROFS: { reason: 'read-only file system', hint: 'that file system is mounted read-only: give a path elsewhere' },
   ENAMETOOLONG: {
     reason: 'name too long',
     hint: 'use shorter names: most file systems allow 255 bytes per file or folder name',
@@ -34,7 +34,7 @@ const REASONS: Record<string, Reason> = {
   ELOOP: { reason: 'too many symbolic links', hint: 'check the path for a symbolic link loop' },
   EBUSY: { reason: 'device or resource busy', hint: 'try again once the file is no longer in use' },
   ETXTBSY: { reason: 'file busy', hint: 'try again once the program using it has stopped' },
-  EFBIG: { reason: 'file too large', hint: `that file system cannot hold a file this large: ${ELSEWHERE}` },
+  EFBIG: { reason: 'file too large', hint: 'that file system cannot hold a file this large: give a path elsewhere' },
 };
 
 /** The reason in words and the hint for an errno code (ENOTDIR...), when it is one of those above. */

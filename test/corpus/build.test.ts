@@ -1,5 +1,5 @@
 // Corpus rows of `aieffect build` (the harness and what each row asserts: ./corpus.ts).
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import {
@@ -10,14 +10,7 @@ import {
   readOnlyFileSystem,
 } from '../helpers/fs-faults.js';
 import { corpus } from './corpus.js';
-import { edit, useCase, write } from './fixtures.js';
-
-/** What fullFileSystem's listing says of a copy of `dir`: `./path` of every entry, sorted. */
-function listing(dir: string): string[] {
-  return readdirSync(dir, { recursive: true })
-    .map((p) => `./${String(p)}`)
-    .sort();
-}
+import { edit, entries, useCase, write } from './fixtures.js';
 
 corpus('build', [
   { name: 'no such use case folder', args: ['build', 'nope'], exit: 1, message: 'nope: no such directory' },
@@ -100,7 +93,7 @@ corpus('build', [
     args: ['build', 'full'],
     exit: 1,
     message: 'full/build_and_tag.sh: cannot write (no space left on the device)',
-    check: (ctx) => expect(listed(join(ctx.aside, 'listing'))).toEqual(listing(join(ctx.dir, 'uc'))),
+    check: (ctx) => expect(listed(join(ctx.aside, 'listing'))).toEqual(entries(join(ctx.dir, 'uc'))),
   },
   {
     name: 'an unknown flag',

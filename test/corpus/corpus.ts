@@ -2,7 +2,7 @@
 // faults: services that die or hang, file systems that refuse writes, signals). One case is one table row; the
 // harness asserts for every row the same four things:
 //   1. the exact message: stderr holds exactly one `error` line, the row's (or, for a signal, no error line and the
-//      row's line among the others),
+//      row's line among the others), and no stack trace,
 //   2. the exit code,
 //   3. that nothing was written or changed in the case's folder (every file's bytes and mode, every folder), except
 //      the files the row allows (the --output document, whose content it may check too),
@@ -146,6 +146,8 @@ async function runIn(c: Case, ctx: CaseContext, marker: string): Promise<void> {
     expect(errors, context).toEqual([]);
     expect(r.stderr.split('\n'), context).toContain(fill(String(c.message), ctx));
   }
+  // ...and no stack trace (oclif's `Error: ...` block or V8's `    at f (file:1:2)` frames)
+  expect(r.stderr, context).not.toMatch(/^\s*(›\s*)?(\w*Error\b.*:|at .*:\d+:\d+\)?$)/m);
   // 2. the exit code
   expect(r.code, context).toBe(c.exit);
   if (typeof c.stdout === 'function') c.stdout(r.stdout);

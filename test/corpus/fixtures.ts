@@ -1,7 +1,7 @@
 // What the corpus tables start from: a copy of the fixture use case (test/fixtures/usecases/energy_pipeline) as
 // `uc`, a small export package of the echo proto as `pkg`, a local use case whose services start at once as `local`,
 // and the edits that break exactly one thing in them.
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chainNodes, oneAddress, writePackage, type PackageNode } from '../helpers/export-package.js';
 import { writeLocalUseCase, type LocalUseCaseOptions } from '../helpers/local-usecase.js';
@@ -51,4 +51,11 @@ export function editJson(ctx: CaseContext, rel: string, change: (data: Record<st
 /** Writes the local use case (services that start at once) to `<case>/local`. */
 export function localUseCase(ctx: CaseContext, options: LocalUseCaseOptions = {}): string {
   return writeLocalUseCase(join(ctx.dir, 'local'), options);
+}
+
+/** What fullFileSystem's listing says of a copy of `dir`: `./path` of every entry, sorted. */
+export function entries(dir: string): string[] {
+  return readdirSync(dir, { recursive: true })
+    .map((p) => `./${String(p)}`)
+    .sort();
 }

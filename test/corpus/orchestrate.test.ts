@@ -325,6 +325,32 @@ corpus('orchestrate', [
     check: (ctx) => expect(listed(join(ctx.aside, 'listing'))).toEqual([]),
   },
   {
+    name: '--report that is a folder (checked before anything runs)',
+    setup: (ctx) => (live(ctx), mkdirSync(join(ctx.dir, 'runs'))),
+    args: run('--report', 'runs'),
+    exit: 2,
+    message: '--report runs: is a folder, not a file',
+  },
+  {
+    name: '--report in a folder it may not write to',
+    setup: (ctx) => (
+      live(ctx),
+      mkdirSync(join(ctx.dir, 'locked')),
+      { wrap: permissionDenied(join(ctx.dir, 'locked'), [ctx.dir]) }
+    ),
+    args: run('--report', 'locked/report.html'),
+    exit: 2,
+    message: '--report locked/report.html: cannot write (permission denied)',
+  },
+  {
+    name: '--report on a read-only file system',
+    skip: mountFaultsUnavailable,
+    setup: (ctx) => (live(ctx), mkdirSync(join(ctx.dir, 'ro')), { wrap: readOnlyFileSystem(join(ctx.dir, 'ro')) }),
+    args: run('--report', 'ro/report.html'),
+    exit: 2,
+    message: '--report ro/report.html: cannot write (read-only file system)',
+  },
+  {
     name: 'services that never answer: the --output document is still written',
     setup: async (ctx) => {
       ctx.values.port = String(await getPort({ host: '127.0.0.1' }));
