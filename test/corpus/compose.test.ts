@@ -145,7 +145,7 @@ corpus('compose', [
     },
     args: ['compose', 'pkg', '-o', 'full/compose.yaml'],
     exit: 1,
-    message: 'full/compose.yaml: cannot write (no space left on the device)',
+    message: 'full/.env: cannot write (no space left on the device)',
     check: (ctx) => expect(listed(join(ctx.aside, 'listing'))).toEqual([]),
   },
 ]);
