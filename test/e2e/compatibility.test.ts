@@ -76,7 +76,7 @@ describe('well-formed packages of other tools: plan and compose with no edit', (
       'wrote pkg/docker-compose.yml: 4 services + orchestrator (aieffect:1), published ports 50051-50054',
       'ports: AI-Effect package, so each service listens on its pkg/dockerinfo.json port, given to it as GRPC_PORT',
     ]);
-    expect(listFiles(join(tmp.dir, 'pkg'))).toEqual([...before, 'docker-compose.yml'].sort());
+    expect(listFiles(join(tmp.dir, 'pkg'))).toEqual([...before, '.env', 'docker-compose.yml'].sort());
     composeAccepts(join(tmp.dir, 'pkg', 'docker-compose.yml'));
 
     const graph = await runCli(['graph', 'pkg', '--format', 'dot'], { cwd: tmp.dir });

@@ -54,7 +54,7 @@ describe('--json: one contract for every command', () => {
     );
     expect(compose.export_dir).toBe(exported.output_dir);
     expect(compose.output_dir).toBe(join(tmp.dir, 'deploy'));
-    expect(compose.files).toEqual(['compose.yaml']);
+    expect(compose.files).toEqual(['compose.yaml', '.env']);
     expectFilesWritten(compose);
     expect(compose.services.map((s) => s.container)).toEqual(exported.nodes.map((n) => n.container));
     expect(compose.next[0]).toBe(
