@@ -33,10 +33,12 @@ export function buildPipelineGraph(
   const nodes: PipelineNode[] = [];
   const byId = new Map<NodeId, PipelineNode>();
   const operationsOf = new Map<string, string[]>();
+  const firstOf = new Map<string, number>(); // index of a container's first operation in `nodes`
 
   blueprint.nodes.forEach((bpNode, n) => {
     const ops: string[] = [];
     operationsOf.set(bpNode.container_name, ops);
+    firstOf.set(bpNode.container_name, nodes.length);
     bpNode.operation_signature_list.forEach((op, o) => {
       const sig = op.operation_signature;
       const id = nodeId(bpNode.container_name, sig.operation_name);
@@ -58,7 +60,11 @@ export function buildPipelineGraph(
         inputStream: sig.input_message_stream === true,
         outputStream: sig.output_message_stream === true,
       };
-      if (streams) Object.assign(node, streams(node));
+      if (streams) {
+        const flags = streams(node);
+        node.inputStream = flags.inputStream;
+        node.outputStream = flags.outputStream;
+      }
       nodes.push(node);
       byId.set(id, node);
       ops.push(sig.operation_name);
@@ -71,29 +77,46 @@ export function buildPipelineGraph(
     });
   }
 
-  // Index-based adjacency (node.order) keeps 10,000-node plans fast; the id-keyed maps are derived at the end.
+  // Index-based adjacency (node.order) keeps 100,000-node plans fast; the id-keyed maps are derived at the end. The
+  // lists are allocated at their final length (a list grown by push reserves room for 16 entries: 200,000 of them
+  // were a third of a large plan's memory, and of its garbage collection time).
   const edges: PipelineEdge[] = [];
-  const ups: number[][] = nodes.map(() => []);
-  const downs: number[][] = nodes.map(() => []);
+  const targets: number[] = []; // every node's downstream indices, node after node, in link order
+  const firstTarget = new Int32Array(nodes.length + 1);
+  const inDegree = new Int32Array(nodes.length);
   let from = 0;
   blueprint.nodes.forEach((bpNode, n) => {
     bpNode.operation_signature_list.forEach((op, o) => {
       const source = nodes[from]!;
+      const first = targets.length;
       (op.connected_to ?? []).forEach((link, l) => {
-        const target = byId.get(nodeId(link.container_name, link.operation_signature.operation_name));
+        // By container, then operation: no `container:operation` string built and hashed per link.
+        const operation = link.operation_signature.operation_name;
+        const at = operationsOf.get(link.container_name)?.indexOf(operation) ?? -1;
+        const target =
+          at >= 0 ? nodes[firstOf.get(link.container_name)! + at] : byId.get(nodeId(link.container_name, operation));
         if (!target)
           throw unknownTarget(label, `/nodes/${n}/operation_signature_list/${o}/connected_to/${l}`, link, operationsOf);
-        if (downs[from]!.includes(target.order)) return;
-        downs[from]!.push(target.order);
-        ups[target.order]!.push(from);
+        if (targets.indexOf(target.order, first) !== -1) return;
+        targets.push(target.order);
+        inDegree[target.order]!++;
         edges.push({ from: source.id, to: target.id });
       });
-      from++;
+      firstTarget[++from] = targets.length;
     });
   });
-  // Fan-in merges follow blueprint order of the upstream nodes, not the order links happen to be listed in.
-  for (const list of ups) if (list.length > 1) list.sort((a, b) => a - b);
-  for (const list of downs) if (list.length > 1) list.sort((a, b) => a - b);
+  // Fan-in merges follow blueprint order of the upstream nodes, not the order links happen to be listed in: upstream
+  // lists are filled in node order, downstream lists are sorted.
+  const downs: number[][] = nodes.map((_, i) => {
+    const list = targets.slice(firstTarget[i], firstTarget[i + 1]);
+    if (list.length > 1) list.sort((a, b) => a - b);
+    return list;
+  });
+  const ups: number[][] = nodes.map((_, i) => new Array<number>(inDegree[i]!));
+  const filled = new Int32Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    for (let t = firstTarget[i]!; t < firstTarget[i + 1]!; t++) ups[targets[t]!]![filled[targets[t]!]!++] = i;
+  }
 
   // With links, an operation none of them touches is not part of the pipeline (a service offering more rpcs than
   // the pipeline uses); without any link, every operation runs once on its own.
@@ -102,11 +125,7 @@ export function buildPipelineGraph(
   const ids = (list: number[]) => list.map((i) => nodes[i]!.id);
   const upstream = new Map<NodeId, NodeId[]>(nodes.map((x, i) => [x.id, ids(ups[i]!)]));
   const downstream = new Map<NodeId, NodeId[]>(nodes.map((x, i) => [x.id, ids(downs[i]!)]));
-  let graph: Graph | undefined;
-  return {
-    get graph() {
-      return (graph ??= toGraphlib(nodes, edges));
-    },
+  return withGraphlib({
     nodes,
     byId,
     edges,
@@ -116,6 +135,20 @@ export function buildPipelineGraph(
     starts: nodes.filter((_, i) => include[i] && ups[i]!.length === 0).map((x) => x.id),
     unwired: nodes.filter((_, i) => !include[i]).map((x) => x.id),
     levels,
+  });
+}
+
+/**
+ * The graph with its `graph` getter, which builds the graphlib Graph on first access. A function of its own, so that
+ * the getter's closure holds only the nodes and edges, not the adjacency lists buildPipelineGraph works on.
+ */
+function withGraphlib(parts: Omit<PipelineGraph, 'graph'>): PipelineGraph {
+  let graph: Graph | undefined;
+  return {
+    get graph() {
+      return (graph ??= toGraphlib(parts.nodes, parts.edges));
+    },
+    ...parts,
   };
 }
 
