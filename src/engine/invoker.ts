@@ -21,6 +21,9 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   // Pipelines pass whole datasets between services: no 4 MB ceiling on what the engine sends or accepts.
   'grpc.max_send_message_length': -1,
   'grpc.max_receive_message_length': -1,
+  // grpc-js's channelz bookkeeping (a trace entry and counters per call and state change) is for a channelz admin
+  // service, which the engine does not serve: it would only cost time on every call.
+  'grpc.enable_channelz': 0,
   ...BALANCING_OPTIONS,
 };
 
