@@ -70,7 +70,7 @@ async function chain10(size: number, id: string, runs: number): Promise<BenchRes
     unit: 'ms',
     baseline: round(baseline, 1),
     ratio: round(value / baseline),
-    target: '<= 1.15',
+    target: '<= 1.1',
   };
 }
 
