@@ -11,7 +11,7 @@ if (!existsSync(new URL('../dist/commands/', import.meta.url))) {
 }
 // Node 22.1+ caches compiled code between runs (faster start-up); older Node has no such API and skips this.
 module.enableCompileCache?.();
-// oclif, bundled (scripts/bundle.mjs); a command's own bundle in dist/commands/ loads only when it runs.
-const { execute } = await import('../dist/start.js');
+// src/start.ts, bundled (scripts/bundle.mjs): oclif and a command's own bundle in dist/commands/ load only when needed.
+const { start } = await import('../dist/start.js');
 
-await execute({ dir: import.meta.url });
+await start(import.meta.url);

@@ -60,6 +60,53 @@ const ownDirname = {
   },
 };
 
+/**
+ * Modules @oclif/core requires when it loads but uses only on some paths (help from its error handler, file globs for
+ * plugins without a manifest, templates, spinners): each is bundled behind a proxy that loads it on first use, so a
+ * command that never shows help nor globs never evaluates them. Every one of them is used only through properties read
+ * at call time (checked against @oclif/core's sources); whether a module is an ES module's CommonJS form (__esModule,
+ * which TypeScript's __importDefault reads at once) is answered from the module itself at build time.
+ */
+const LAZY = [
+  { importer: /@oclif[/\\]core[/\\]lib[/\\]errors[/\\]handle\.js$/, request: '../help/index' },
+  { importer: /@oclif[/\\]core[/\\]lib[/\\]config[/\\]plugin\.js$/, request: 'tinyglobby' },
+  { importer: /@oclif[/\\]core[/\\]lib[/\\]config[/\\]plugin-loader\.js$/, request: 'minimatch' },
+  { importer: /@oclif[/\\]core[/\\]lib[/\\](config[/\\]config|help[/\\]util)\.js$/, request: 'ejs' },
+  { importer: /@oclif[/\\]core[/\\]lib[/\\]ux[/\\]action[/\\]spinner\.js$/, request: 'cli-spinners' },
+];
+const lazyRequire = {
+  name: 'lazy-require',
+  setup(b) {
+    b.onResolve({ filter: /^(\.\.\/help\/index|tinyglobby|minimatch|ejs|cli-spinners)$/ }, (args) => {
+      if (
+        args.kind !== 'require-call' ||
+        !LAZY.some((l) => l.request === args.path && l.importer.test(args.importer))
+      ) {
+        return undefined;
+      }
+      const path = createRequire(args.importer).resolve(args.path);
+      return { path, namespace: 'lazy-require' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-require' }, (args) => {
+      const esModule = requireHere(args.path).__esModule === true;
+      const contents = [
+        'let real;',
+        `const load = () => (real ??= require(${JSON.stringify(args.path)}));`,
+        'module.exports = new Proxy({}, {',
+        `  get: (_, key) => (key === '__esModule' ? ${esModule} : load()[key]),`,
+        '  has: (_, key) => key in load(),',
+        '  ownKeys: () => Reflect.ownKeys(load()),',
+        '  getOwnPropertyDescriptor: (_, key) => {',
+        '    const d = Object.getOwnPropertyDescriptor(load(), key);',
+        '    return d && { ...d, configurable: true };',
+        '  },',
+        '});',
+      ].join('\n');
+      return { contents, loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
 // Chunks are named by their content: a rebuild without the clean of `npm run build` must not leave old ones behind.
 await rm(join(root, 'dist', 'chunks'), { recursive: true, force: true });
 const result = await build({
@@ -74,7 +121,7 @@ const result = await build({
   target: 'node20',
   // oclif reads tsconfig.json with typescript (a devDependency) only when it runs the sources; required at run time.
   external: ['typescript'],
-  plugins: [ownUrl, ownDirname],
+  plugins: [ownUrl, ownDirname, lazyRequire],
   banner: {
     js: [
       // CommonJS dependencies inside an ES module bundle: require for Node's modules, __filename and __dirname.

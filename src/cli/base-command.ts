@@ -2,7 +2,8 @@
 // A UserError prints one line (and a hint) to stderr, or {"error": {...}} to stdout with --json, and exits 1 or 2;
 // oclif's own usage errors (unknown flag, missing argument) exit 2; a stray file-system error exits 1. DEBUG=aieffect*
 // adds the stack.
-import { Command, Errors } from '@oclif/core';
+import { Command } from '@oclif/core/command';
+import * as Errors from '@oclif/core/errors';
 import { reportUserError } from '../ui/errors.js';
 import { strayFileSystemError } from '../util/fs-errors.js';
 import { toUsageError } from './usage-errors.js';

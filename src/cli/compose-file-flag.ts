@@ -1,6 +1,6 @@
 // -f/--file of every command that reads a use case (build, export, run): its compose file, when it is not one of the
 // names Docker Compose looks for in the folder (compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml).
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { findComposeFile, ignoredComposeNote } from '../usecase/compose.js';
 
 export const composeFileFlag = Flags.string({

@@ -1,6 +1,6 @@
 // `--container-port [container=]N`, shared by the deployment commands (compose, and kube once it exists): which port a
 // container listens on when its image follows neither the AI-Effect nor the Graphene convention (src/deploy/ports.ts).
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { UserError } from '../errors.js';
 import type { ContainerPortOverride } from '../deploy/ports.js';
 

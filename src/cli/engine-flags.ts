@@ -1,6 +1,6 @@
 // The flags of every command that runs a pipeline (`orchestrate`, `run`), defined once so both parse, document and
 // default them the same way, plus the translation of parsed flags into engine options.
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import {
   DEFAULT_KEEP_MESSAGES,
   DEFAULT_QUEUE_SIZE,

@@ -1,6 +1,7 @@
 // oclif's help (for `--help` and plugin-help's `aieffect help [command]`), with an unknown command reported the way
 // every other usage error is: one line, a did-you-mean, exit 2.
-import { Errors, Help } from '@oclif/core';
+import * as Errors from '@oclif/core/errors';
+import { Help } from '@oclif/core/help';
 import { reportUserError } from '../ui/errors.js';
 import { unknownCommandError } from './unknown-command.js';
 

@@ -1,7 +1,7 @@
 // The flags of `aieffect kube` and their translation into KubeOptions: per-container values (`--replicas 2`,
 // `--replicas my-model1=3`, likewise --probe, --requests, --limits), pod settings and the data volume. Values are
 // parsed here (usage errors naming the flag); what they refer to (containers, names) is checked by the plan.
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { UserError } from '../errors.js';
 import {
   ACCESS_MODES,

@@ -1,6 +1,6 @@
 // --proto-path of every command that reads a use case's protos (export, run, graph): folders where an import is looked
 // for after the importing proto's own, like protoc's -I (the search itself: src/proto/import-resolver.ts).
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 
 export const protoPathFlag = Flags.string({
   multiple: true,

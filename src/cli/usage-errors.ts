@@ -1,6 +1,6 @@
 // oclif's parse errors turned into usage errors (exit 2) in the house style: one line, a hint, a did-you-mean for a
 // misspelled flag (`--inptu`: did you mean --input?), "unexpected argument: X" naming what the command does take.
-import { Errors } from '@oclif/core';
+import * as Errors from '@oclif/core/errors';
 import { UserError } from '../errors.js';
 import { closest } from '../util/suggest.js';
 

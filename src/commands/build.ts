@@ -1,5 +1,6 @@
 // `aieffect build <use_case_dir> [--run]`: writes build_and_tag.sh (and with --run executes it).
-import { Args, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import { BaseCommand } from '../cli/base-command.js';
 import { renderNextSteps } from '../ui/next-steps.js';
 import { buildArgWords, buildNextSteps, planBuild, writeBuildScript } from '../deploy/build-script.js';

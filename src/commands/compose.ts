@@ -1,5 +1,6 @@
 // `aieffect compose <export_dir>`: writes docker-compose.yml for an export package (ours or the platform's).
-import { Args, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import { BaseCommand } from '../cli/base-command.js';
 import { containerPortFlag, parseContainerPorts } from '../cli/container-port-flag.js';
 import { renderNextSteps } from '../ui/next-steps.js';

@@ -1,5 +1,6 @@
 // `aieffect export <use_case_dir> <output_dir> [--overwrite] [--pipeline-id ID]`: writes the platform export package.
-import { Args, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import { BaseCommand } from '../cli/base-command.js';
 import { renderNextSteps } from '../ui/next-steps.js';
 import { writerJson, type WriterJson } from '../cli/json-output.js';

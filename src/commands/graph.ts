@@ -1,6 +1,7 @@
 // `aieffect graph <use_case_dir | export_dir> [--format mermaid|dot|svg] [-o FILE]`: draws a pipeline. Parses flags,
 // loads the picture, renders it, writes it to stdout or the file.
-import { Args, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import { BaseCommand } from '../cli/base-command.js';
 import { oneFile, writerJson, type WriterJson } from '../cli/json-output.js';
 import { writeOutputFile } from '../cli/output-file.js';

@@ -1,5 +1,6 @@
 // `aieffect init <dir> [--name NAME] [--lang ts|python] [--no-install]`: a new use case that runs at once.
-import { Args, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import { relative } from 'node:path';
 import { BaseCommand } from '../cli/base-command.js';
 import { writerJson, type WriterJson } from '../cli/json-output.js';

@@ -1,6 +1,6 @@
 // `aieffect kube <export_dir>`: writes Kubernetes manifests (and a kustomization.yaml) for an export package, with the
 // orchestrator as a Job inside the cluster.
-import { Args } from '@oclif/core';
+import * as Args from '@oclif/core/args';
 import { BaseCommand } from '../cli/base-command.js';
 import { writerJson, type WriterJson } from '../cli/json-output.js';
 import { kubeFlags, kubeOptionsFromFlags } from '../cli/kube-flags.js';

@@ -1,7 +1,7 @@
 // `aieffect orchestrate <export_dir>`: runs an export package's pipeline against its live gRPC services (the
 // orchestrator container's entrypoint). Parses flags, calls the engine, renders; SIGINT/SIGTERM cancel the run and
 // still write the partial results (exit 130/143).
-import { Args } from '@oclif/core';
+import * as Args from '@oclif/core/args';
 import { BaseCommand } from '../cli/base-command.js';
 import { addressesFromFlags, engineFlags, runOptionsFromFlags } from '../cli/engine-flags.js';
 import { isUserError } from '../errors.js';

@@ -1,7 +1,9 @@
 // `aieffect run <use_case_dir>`: a use case end to end on this machine, no Docker. Parses flags, calls
 // runUseCaseLocally (src/local), renders its events and the results; SIGINT/SIGTERM stop the services and cancel the
 // run (exit 130/143), and with --keep-running the services stay up until then.
-import { Args, Flags, type Interfaces } from '@oclif/core';
+import type { Interfaces } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import { BaseCommand } from '../cli/base-command.js';
 import { addressesFromFlags, engineFlags, parseDuration, runOptionsFromFlags } from '../cli/engine-flags.js';
 import { composeFileFlag, composeFileNote } from '../cli/compose-file-flag.js';

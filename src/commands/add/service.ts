@@ -1,6 +1,7 @@
 // `aieffect add service <name> [--lang ts|python] [--use-case DIR] [--after SERVICE[.RPC]] [--no-install]`.
 import { relative } from 'node:path';
-import { Args, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import { BaseCommand } from '../../cli/base-command.js';
 import { writerJson, type WriterJson } from '../../cli/json-output.js';
 import { shellWord } from '../../deploy/shell-template.js';
