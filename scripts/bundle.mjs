@@ -62,36 +62,42 @@ const ownDirname = {
 
 /**
  * Modules @oclif/core requires when it loads but uses only on some paths (help from its error handler, file globs for
- * plugins without a manifest, templates, spinners): each is bundled behind a proxy that loads it on first use, so a
- * command that never shows help nor globs never evaluates them. Every one of them is used only through properties read
- * at call time (checked against @oclif/core's sources); whether a module is an ES module's CommonJS form (__esModule,
- * which TypeScript's __importDefault reads at once) is answered from the module itself at build time.
+ * plugins without a manifest, templates, spinners) are bundled behind a proxy that loads them on first use, so a command
+ * that never shows help nor globs never evaluates them. The third-party ones are left out of the bundle altogether and
+ * required from @oclif/core's own dependencies when first used (nothing of theirs is parsed at start); oclif's help
+ * stays in the bundle (it must share oclif's modules). Each is used only through properties read at call time
+ * (checked against @oclif/core's sources); whether a module is an ES module's CommonJS form (__esModule, which
+ * TypeScript's __importDefault reads at once) is answered from the module itself at build time.
  */
-const LAZY = [
-  { importer: /@oclif[/\\]core[/\\]lib[/\\]errors[/\\]handle\.js$/, request: '../help/index' },
-  { importer: /@oclif[/\\]core[/\\]lib[/\\]config[/\\]plugin\.js$/, request: 'tinyglobby' },
-  { importer: /@oclif[/\\]core[/\\]lib[/\\]config[/\\]plugin-loader\.js$/, request: 'minimatch' },
-  { importer: /@oclif[/\\]core[/\\]lib[/\\](config[/\\]config|help[/\\]util)\.js$/, request: 'ejs' },
-  { importer: /@oclif[/\\]core[/\\]lib[/\\]ux[/\\]action[/\\]spinner\.js$/, request: 'cli-spinners' },
-];
+const oclifLib = /@oclif[/\\]core[/\\]lib[/\\]/;
+const LAZY = {
+  '../help/index': /errors[/\\]handle\.js$/,
+  tinyglobby: /config[/\\]plugin\.js$/,
+  minimatch: /config[/\\]plugin-loader\.js$/,
+  ejs: /(config[/\\]config|help[/\\]util)\.js$/,
+  'cli-spinners': /ux[/\\]action[/\\]spinner\.js$/,
+};
 const lazyRequire = {
   name: 'lazy-require',
   setup(b) {
     b.onResolve({ filter: /^(\.\.\/help\/index|tinyglobby|minimatch|ejs|cli-spinners)$/ }, (args) => {
-      if (
-        args.kind !== 'require-call' ||
-        !LAZY.some((l) => l.request === args.path && l.importer.test(args.importer))
-      ) {
+      const importer = LAZY[args.path];
+      if (args.kind !== 'require-call' || !oclifLib.test(args.importer) || !importer.test(args.importer)) {
         return undefined;
       }
       const path = createRequire(args.importer).resolve(args.path);
-      return { path, namespace: 'lazy-require' };
+      return { path, namespace: 'lazy-require', pluginData: { request: args.path } };
     });
     b.onLoad({ filter: /.*/, namespace: 'lazy-require' }, (args) => {
+      const { request } = args.pluginData;
       const esModule = requireHere(args.path).__esModule === true;
+      const load = request.startsWith('.')
+        ? `require(${JSON.stringify(args.path)})`
+        : // Not a literal require: esbuild leaves it to run time.
+          `(0, require('node:module').createRequire)(require.resolve('@oclif/core/package.json'))(${JSON.stringify(request)})`;
       const contents = [
         'let real;',
-        `const load = () => (real ??= require(${JSON.stringify(args.path)}));`,
+        `const load = () => (real ??= ${load});`,
         'module.exports = new Proxy({}, {',
         `  get: (_, key) => (key === '__esModule' ? ${esModule} : load()[key]),`,
         '  has: (_, key) => key in load(),',
