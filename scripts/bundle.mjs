@@ -4,7 +4,7 @@
 // dist/chunks/, and what a module imports dynamically (import()) to a chunk of its own that loads only when it runs.
 // A command then loads its own file and the chunks it needs, instead of hundreds of files from node_modules.
 // Each module keeps its own import.meta.url (that of its tsc output in dist/), so the paths it builds from it
-// (templates/, schemas/, dist/schema/validators.cjs) stay the same. Tests and the bench import tsc's other files.
+// (templates/, schemas/, dist/schema/validators/) stay the same. Tests and the bench import tsc's other files.
 import { build } from 'esbuild';
 import { readdirSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';

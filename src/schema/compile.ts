@@ -1,5 +1,5 @@
 // Compiles the JSON Schemas in schemas/ with ajv. The build turns the result into standalone code
-// (scripts/schemas.mjs -> dist/schema/validators.cjs), so the built CLI neither loads ajv nor compiles a schema at
+// (scripts/schemas.mjs -> dist/schema/validators/), so the built CLI neither loads ajv nor compiles a schema at
 // run time; from the TypeScript sources (tests, bin/dev.js) validate.ts compiles through here on first use.
 // ajv is loaded with require, and only when called, so importing this module costs nothing.
 import { readFileSync } from 'node:fs';

@@ -3,30 +3,29 @@
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { UserError } from '../errors.js';
-import { compileSchemas, SCHEMA_NAMES, type SchemaName } from './compile.js';
+import { compileSchemas, type SchemaName } from './compile.js';
 
 export type { SchemaName };
 
 const require = createRequire(import.meta.url);
-let validators: Record<SchemaName, ValidateFunction> | undefined;
+const validators = new Map<SchemaName, ValidateFunction>();
+let compiled: ReturnType<typeof compileSchemas> | undefined;
 
-/** The build's precompiled validators (dist/schema/validators.cjs); from the sources, compiled here once. */
-function loadValidators(): Record<SchemaName, ValidateFunction> {
+/** The build's precompiled validator (dist/schema/validators/<name>.cjs); from the sources, compiled here once. */
+function loadValidator(name: SchemaName): ValidateFunction {
   try {
-    return require('./validators.cjs') as Record<SchemaName, ValidateFunction>;
+    return (require(`./validators/${name}.cjs`) as { validate: ValidateFunction }).validate;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
   }
-  const { ajv, ids } = compileSchemas();
-  return Object.fromEntries(SCHEMA_NAMES.map((name) => [name, ajv.getSchema(ids[name])!])) as Record<
-    SchemaName,
-    ValidateFunction
-  >;
+  compiled ??= compileSchemas();
+  return compiled.ajv.getSchema(compiled.ids[name])!;
 }
 
 function validator(name: SchemaName): ValidateFunction {
-  validators ??= loadValidators();
-  return validators[name];
+  let validate = validators.get(name);
+  if (!validate) validators.set(name, (validate = loadValidator(name)));
+  return validate;
 }
 
 /** Describes one ajv error the way a person reads it: what was expected at that place. */
