@@ -19,10 +19,12 @@ async function usageError(args: string[]): Promise<string[]> {
 }
 
 describe('aieffect', () => {
-  it('--version prints name and version', async () => {
-    const r = await runCli(['--version']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^aieffect/${pkg.version.replace(/\./g, '\\.')} `));
+  it("--version prints name and version: the line of the version command (oclif's user agent)", async () => {
+    const [flag, command] = await Promise.all([runCli(['--version']), runCli(['version'])]);
+    expect(flag.code).toBe(0);
+    expect(flag.stderr).toBe('');
+    expect(flag.stdout).toMatch(new RegExp(`^aieffect/${pkg.version.replace(/\./g, '\\.')} `));
+    expect(flag.stdout).toBe(command.stdout);
   });
 
   it('version is a command too: the same line, and its parts with --json', async () => {
