@@ -6,7 +6,7 @@ import { UserError } from '../errors.js';
 import { buildPipelineGraph } from '../graph/build.js';
 import { loadPackage, nodeProtoFinder, portNumber } from '../platform/read.js';
 import { displayPath } from '../util/paths.js';
-import { BLUEPRINT_FILE, DOCKERINFO_FILE, type DockerInfo } from '../platform/types.js';
+import { BLUEPRINT_FILE, DOCKERINFO_FILE, type BlueprintNode, type DockerInfo } from '../platform/types.js';
 import { loadRuntimeProto, resolveOperation, type ResolvedOperation, type RuntimeProto } from '../proto/runtime.js';
 import { checkAddress } from './input.js';
 import { planLink } from './request.js';
@@ -76,8 +76,12 @@ export function prepareRun(exportDir: string, options: PrepareOptions = {}): Pre
   // One proto per container (not per operation), each file found and loaded once: containers commonly share a few.
   const findProto = nodeProtoFinder(pkg);
   const byFile = new Map<string, RuntimeProto>();
-  const byContainer = new Map(pkg.blueprint.nodes.map((n) => [n.container_name, n]));
-  const indexOf = new Map(pkg.blueprint.nodes.map((n, i) => [n.container_name, i]));
+  const byContainer = new Map<string, BlueprintNode>();
+  const indexOf = new Map<string, number>();
+  pkg.blueprint.nodes.forEach((n, i) => {
+    byContainer.set(n.container_name, n);
+    indexOf.set(n.container_name, i);
+  });
   const protoByContainer = new Map<string, RuntimeProto>();
   const protoOf = (container: string): RuntimeProto => {
     let proto = protoByContainer.get(container);
@@ -134,10 +138,14 @@ export function prepareRun(exportDir: string, options: PrepareOptions = {}): Pre
         streaming: kind !== 'unary',
       };
     });
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const containers = [...new Set(nodes.map((n) => n.container))];
+  const byId = new Map<NodeId, PreparedNode>();
+  const containers = new Set<string>();
+  for (const n of nodes) {
+    byId.set(n.id, n);
+    containers.add(n.container);
+  }
   const endpoints = resolveEndpoints(
-    containers,
+    [...containers],
     [...byContainer.keys()],
     pkg.dockerinfo,
     options.addresses ?? {},

@@ -39,10 +39,11 @@ export function buildPipelineGraph(
     const ops: string[] = [];
     operationsOf.set(bpNode.container_name, ops);
     firstOf.set(bpNode.container_name, nodes.length);
+    const pointers = `/nodes/${n}/operation_signature_list/`;
     bpNode.operation_signature_list.forEach((op, o) => {
       const sig = op.operation_signature;
       const id = nodeId(bpNode.container_name, sig.operation_name);
-      const pointer = `/nodes/${n}/operation_signature_list/${o}`;
+      const pointer = pointers + o;
       if (byId.has(id)) {
         throw new UserError(
           'DUPLICATE_OPERATION',
@@ -123,8 +124,13 @@ export function buildPipelineGraph(
   const include = nodes.map((_, i) => edges.length === 0 || ups[i]!.length > 0 || downs[i]!.length > 0);
   const { levels, loops } = orderGraph(nodes, ups, downs, include, label);
   const ids = (list: number[]) => list.map((i) => nodes[i]!.id);
-  const upstream = new Map<NodeId, NodeId[]>(nodes.map((x, i) => [x.id, ids(ups[i]!)]));
-  const downstream = new Map<NodeId, NodeId[]>(nodes.map((x, i) => [x.id, ids(downs[i]!)]));
+  // Filled by set, not from a list of [id, ids] pairs: 200,000 pairs held at once were work for the collector.
+  const upstream = new Map<NodeId, NodeId[]>();
+  const downstream = new Map<NodeId, NodeId[]>();
+  nodes.forEach((x, i) => {
+    upstream.set(x.id, ids(ups[i]!));
+    downstream.set(x.id, ids(downs[i]!));
+  });
   return withGraphlib({
     nodes,
     byId,
