@@ -85,11 +85,11 @@ export function buildPipelineGraph(
   const targets: number[] = []; // every node's downstream indices, node after node, in link order
   const firstTarget = new Int32Array(nodes.length + 1);
   const inDegree = new Int32Array(nodes.length);
+  const linkedFrom = new Int32Array(nodes.length).fill(-1); // the last source linked to each node: repeats are skipped
   let from = 0;
   blueprint.nodes.forEach((bpNode, n) => {
     bpNode.operation_signature_list.forEach((op, o) => {
       const source = nodes[from]!;
-      const first = targets.length;
       (op.connected_to ?? []).forEach((link, l) => {
         // By container, then operation: no `container:operation` string built and hashed per link.
         const operation = link.operation_signature.operation_name;
@@ -98,7 +98,8 @@ export function buildPipelineGraph(
           at >= 0 ? nodes[firstOf.get(link.container_name)! + at] : byId.get(nodeId(link.container_name, operation));
         if (!target)
           throw unknownTarget(label, `/nodes/${n}/operation_signature_list/${o}/connected_to/${l}`, link, operationsOf);
-        if (targets.indexOf(target.order, first) !== -1) return;
+        if (linkedFrom[target.order] === from) return;
+        linkedFrom[target.order] = from;
         targets.push(target.order);
         inDegree[target.order]!++;
         edges.push({ from: source.id, to: target.id });
