@@ -11,6 +11,8 @@ export type { Readiness, ReadyVia };
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.initial_reconnect_backoff_ms': 20,
   'grpc.max_reconnect_backoff_ms': 100,
+  // As for the engine's channels (engine/invoker.ts): no channelz admin service reads its bookkeeping.
+  'grpc.enable_channelz': 0,
 };
 
 /**
