@@ -70,6 +70,7 @@ const ownDirname = {
  * TypeScript's __importDefault reads at once) is answered from the module itself at build time.
  */
 const oclifLib = /@oclif[/\\]core[/\\]lib[/\\]/;
+/** Each module made lazy, by the @oclif/core file that requires it. */
 const LAZY = {
   '../help/index': /errors[/\\]handle\.js$/,
   tinyglobby: /config[/\\]plugin\.js$/,
@@ -81,8 +82,8 @@ const lazyRequire = {
   name: 'lazy-require',
   setup(b) {
     b.onResolve({ filter: /^(\.\.\/help\/index|tinyglobby|minimatch|ejs|cli-spinners)$/ }, (args) => {
-      const importer = LAZY[args.path];
-      if (args.kind !== 'require-call' || !oclifLib.test(args.importer) || !importer.test(args.importer)) {
+      const requiredBy = LAZY[args.path];
+      if (args.kind !== 'require-call' || !oclifLib.test(args.importer) || !requiredBy.test(args.importer)) {
         return undefined;
       }
       const path = createRequire(args.importer).resolve(args.path);

@@ -42,14 +42,14 @@ async function oclif(binUrl: string, argv: string[]): Promise<void> {
 /** Runs `id` as oclif's main.run would (init hook, the command with its prerun and postrun hooks, finally hook). */
 async function runCommand(root: string, pjson: PackageJson, id: string, argv: string[]): Promise<void> {
   // CommonJS modules imported dynamically: their exports are the default export (in Node and in esbuild's bundle).
-  const [config, errors, flushing] = await Promise.all([
+  const [configModule, handleModule, flushModule] = await Promise.all([
     import('@oclif/core/config'),
     import('@oclif/core/handle'),
     import('@oclif/core/flush'),
   ]);
-  const { Config } = config.default;
-  const { handle } = errors.default;
-  const { flush } = flushing.default;
+  const { Config } = configModule.default;
+  const { handle } = handleModule.default;
+  const { flush } = flushModule.default;
   try {
     // Our commands need none of the plugins: they add commands (help, autocomplete) and hooks for plugin installs only.
     const own = { ...pjson, oclif: { ...pjson.oclif, plugins: [] } };
