@@ -25,6 +25,7 @@ import {
 } from '../cli/run-output.js';
 import { checkOutputFile } from '../cli/output-file.js';
 import { RunRecord } from '../cli/run-record.js';
+import { openRunReport } from '../cli/open-run-report.js';
 import { renderPlan } from '../ui/plan.js';
 import { createProgress, progressMode } from '../ui/progress.js';
 
@@ -50,15 +51,7 @@ export default class Orchestrate extends BaseCommand {
     // From here on, whatever happens, --output gets a run result document; a path that cannot take one stops first.
     const output = flags.plan ? undefined : flags.output;
     if (output !== undefined) checkOutputFile('--output', output);
-    // The report's module (the page, the picture and its layout) loads only for --report.
-    const report =
-      flags.report === undefined
-        ? undefined
-        : new (await import('../cli/run-report.js')).RunReport(
-            flags.report,
-            [this.id ?? '', ...this.argv],
-            this.config.version,
-          );
+    const report = await openRunReport(flags.report, [this.id ?? '', ...this.argv], this.config.version);
     const record = new RunRecord();
     const controller = new AbortController();
     let received: HandledSignal | undefined;

@@ -17,6 +17,7 @@ import {
 } from '../cli/run-output.js';
 import { checkOutputFile } from '../cli/output-file.js';
 import { RunRecord } from '../cli/run-record.js';
+import { openRunReport } from '../cli/open-run-report.js';
 import type { RunReport } from '../cli/run-report.js';
 import { UserError, isUserError } from '../errors.js';
 import {
@@ -94,15 +95,7 @@ export default class Run extends BaseCommand {
     const { args, flags } = await this.parse(Run);
     // From here on, whatever happens, --output gets a run result document; a path that cannot take one stops first.
     if (flags.output !== undefined) checkOutputFile('--output', flags.output);
-    // The report's module (the page, the picture and its layout) loads only for --report.
-    const report =
-      flags.report === undefined
-        ? undefined
-        : new (await import('../cli/run-report.js')).RunReport(
-            flags.report,
-            [this.id ?? '', ...this.argv],
-            this.config.version,
-          );
+    const report = await openRunReport(flags.report, [this.id ?? '', ...this.argv], this.config.version);
     const record = new RunRecord();
     const controller = new AbortController();
     let received: HandledSignal | undefined;
