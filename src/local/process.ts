@@ -6,7 +6,7 @@
 // the way out, so no service outlives the command.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { OutputTail } from './tail.js';
-import { MARKER_ENV, newMarker, serviceProcesses } from './tracking.js';
+import { MARKER_ENV, newMarker, serviceProcesses, stillRunning, type ServiceIdentity } from './tracking.js';
 
 export interface ProcessSpec {
   /** Shell command line. */
@@ -45,7 +45,11 @@ function installExitHook(): void {
   exitHookInstalled = true;
   // 'exit' handlers run synchronously even when the command dies of an exception: kill rather than orphan.
   process.on('exit', () => {
-    for (const [pgid, marker] of live) signalService(pgid, marker, 'SIGKILL');
+    if (live.size === 0) return;
+    signalServices(
+      [...live].map(([pgid, marker]) => ({ pgid, marker })),
+      'SIGKILL',
+    );
   });
 }
 
@@ -60,25 +64,109 @@ function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
-/** Signals the service's group and every process carrying its marker (those that left the group too). */
-function signalService(pgid: number, marker: string, signal: NodeJS.Signals): void {
-  signalGroup(pgid, signal);
-  for (const pid of serviceProcesses(pgid, marker) ?? []) {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // gone meanwhile
+/**
+ * Signals each service's group and every process carrying its marker (those that left the group too): every group
+ * first, then one look through /proc for all of them. Returns what that look found of each service, as
+ * runningProcesses does.
+ */
+function signalServices(services: readonly ServiceIdentity[], signal: NodeJS.Signals): number[][] {
+  for (const s of services) signalGroup(s.pgid, signal);
+  const found = runningProcesses(services);
+  for (const pids of found) {
+    for (const pid of pids) {
+      if (pid < 0) continue;
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // gone meanwhile
+      }
     }
   }
+  return found;
 }
 
-/** Whether any process of the service still runs (zombies do not count); by the group alone where there is no /proc. */
-function serviceAlive(pgid: number, marker: string): boolean {
-  const found = serviceProcesses(pgid, marker);
-  return found === undefined ? signalGroup(pgid, 0) : found.length > 0;
+/**
+ * The processes of each service that still run (zombies do not count), in the order of `services`. Where there is no
+ * /proc, by the group alone: [-pgid] while any member of it is left.
+ */
+function runningProcesses(services: readonly ServiceIdentity[]): number[][] {
+  return serviceProcesses(services) ?? services.map((s) => (signalGroup(s.pgid, 0) ? [-s.pgid] : []));
+}
+
+/** Which of the processes last seen of a service still run: a quick look at them, without a search of /proc. */
+function stillRunningOf(pids: number[]): number[] {
+  const [first] = pids;
+  if (first !== undefined && first < 0) return signalGroup(-first, 0) ? pids : [];
+  return stillRunning(pids);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A service being stopped, with its processes as last seen. */
+interface Stopping {
+  proc: ServiceProcess;
+  pids: number[];
+}
+
+/**
+ * Stops services together: SIGTERM to every group and every process carrying a service's marker, then SIGKILL for
+ * whatever is left of them after `graceMs`. Resolves once none of their processes is left.
+ */
+export async function stopProcesses(procs: readonly ServiceProcess[], graceMs = DEFAULT_GRACE_MS): Promise<void> {
+  const signalled = signalServices(
+    procs.map((p) => p.identity),
+    'SIGTERM',
+  );
+  let left = await waitUntilGone(
+    procs.map((proc, i) => ({ proc, pids: signalled[i]! })),
+    Date.now() + graceMs,
+  );
+  if (left.length > 0) {
+    // Again until none is left: a process may have started another between a look and the signal.
+    const killDeadline = Date.now() + 2000;
+    do {
+      signalServices(
+        left.map((p) => p.identity),
+        'SIGKILL',
+      );
+      await sleep(20);
+      const still = runningProcesses(left.map((p) => p.identity));
+      left = left.filter((_, i) => still[i]!.length > 0);
+    } while (left.length > 0 && Date.now() < killDeadline);
+    await Promise.all(procs.map((p) => p.exited));
+  }
+  for (const p of procs) live.delete(p.pid);
+}
+
+/**
+ * Waits until no process of the services runs and each leader's exit has been seen, or until `deadline`; resolves with
+ * the services that still run then. `services` come with the processes a look through /proc found of each just now. No event says when the last process of a service is gone (only the leader is our
+ * child), so it looks every few milliseconds: at the processes last seen (cheap), and through /proc once those are
+ * gone (one of them may have started another meanwhile).
+ */
+async function waitUntilGone(services: Stopping[], deadline: number): Promise<ServiceProcess[]> {
+  // The processes given were found by a look through /proc just now: no second look is needed when there are none.
+  let left = services.filter((s) => s.pids.length > 0 || s.proc.exit === undefined);
+  const started = Date.now();
+  for (let first = true; left.length > 0; first = false) {
+    if (!first) left = left.map(({ proc, pids }) => ({ proc, pids: stillRunningOf(pids) }));
+    if (!first && left.every((s) => s.pids.length === 0)) {
+      const found = runningProcesses(left.map((s) => s.proc.identity));
+      left = left
+        .map(({ proc }, i) => ({ proc, pids: found[i]! }))
+        .filter((s) => s.pids.length > 0 || s.proc.exit === undefined);
+      if (left.length === 0) return [];
+    }
+    if (Date.now() >= deadline) {
+      const found = runningProcesses(left.map((s) => s.proc.identity));
+      return left.filter((_, i) => found[i]!.length > 0).map((s) => s.proc);
+    }
+    // Most services are gone within moments of the signal: look often at first, then less.
+    const exits = left.filter((s) => s.proc.exit === undefined).map((s) => s.proc.exited);
+    await Promise.race([sleep(Date.now() - started < 1000 ? 5 : 50), ...exits]);
+  }
+  return [];
+}
 
 export class ServiceProcess {
   readonly pid: number;
@@ -139,29 +227,16 @@ export class ServiceProcess {
     return this.exitInfo;
   }
 
+  /** Its process group (the leader's pid) and the marker every process it starts inherits. */
+  get identity(): ServiceIdentity {
+    return { pgid: this.pid, marker: this.marker };
+  }
+
   /**
    * Stops the service: SIGTERM to its group and every process carrying its marker, then SIGKILL for whatever is left
    * after `graceMs`. Resolves once none of them is left.
    */
-  async stop(graceMs = DEFAULT_GRACE_MS): Promise<void> {
-    const alive = () => serviceAlive(this.pid, this.marker);
-    if (alive()) {
-      signalService(this.pid, this.marker, 'SIGTERM');
-      const deadline = Date.now() + graceMs;
-      await Promise.race([this.exited, new Promise((r) => setTimeout(r, graceMs).unref())]);
-      // The leader is gone; what it started may still be shutting down. No event says when the last one is, so look
-      // again every few milliseconds until the grace period is over.
-      while (alive() && Date.now() < deadline) await sleep(25);
-      if (alive()) {
-        // Again until none is left: a process may have started another between a look and the signal.
-        const killDeadline = Date.now() + 2000;
-        do {
-          signalService(this.pid, this.marker, 'SIGKILL');
-          await sleep(20);
-        } while (alive() && Date.now() < killDeadline);
-        await this.exited;
-      }
-    }
-    live.delete(this.pid);
+  stop(graceMs = DEFAULT_GRACE_MS): Promise<void> {
+    return stopProcesses([this], graceMs);
   }
 }

@@ -5,7 +5,7 @@
 // later, while the pipeline runs. stop() ends every group (SIGTERM, then SIGKILL after a grace period).
 import getPort from 'get-port';
 import { UserError } from '../errors.js';
-import { describeExit, ServiceProcess, type ExitInfo } from './process.js';
+import { describeExit, ServiceProcess, stopProcesses, type ExitInfo } from './process.js';
 import { waitForAddress, type Readiness, type ReadyVia } from './health.js';
 import { seconds } from '../util/duration.js';
 import type { BuildEvent } from './build.js';
@@ -218,7 +218,10 @@ export class LocalServices {
       const started = Date.now();
       const services = this.entries.map((e) => e.info.service);
       this.options.onEvent?.({ type: 'services-stopping', at: started, services });
-      await Promise.all(this.entries.map((e) => e.proc.stop(this.options.graceMs)));
+      await stopProcesses(
+        this.entries.map((e) => e.proc),
+        this.options.graceMs,
+      );
       this.options.onEvent?.({ type: 'services-stopped', at: Date.now(), services, durationMs: Date.now() - started });
     })();
     return this.stopping;

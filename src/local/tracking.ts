@@ -28,35 +28,59 @@ function stat(pid: string): { state: string; pgrp: number } | undefined {
   return { state: fields[0] ?? '', pgrp: Number(fields[2]) };
 }
 
-function carries(pid: string, entry: Buffer): boolean {
+/** The environment a process started with, NUL-separated; undefined when it is gone or not ours to read. */
+function environ(pid: string): Buffer | undefined {
   try {
-    // The environment as the process started with it, NUL-separated; another user's processes are not readable.
-    const environ = readFileSync(`/proc/${pid}/environ`);
-    return environ.indexOf(entry) === 0 || environ.indexOf(Buffer.concat([Buffer.from([0]), entry])) >= 0;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The processes of a service that still run: the members of process group `pgid` and every process whose environment
- * holds `MARKER_ENV=marker`. A zombie has finished running (it only waits for its parent to reap it) and does not
- * count. Undefined where there is no /proc.
- */
-export function serviceProcesses(pgid: number, marker: string): number[] | undefined {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
+    return readFileSync(`/proc/${pid}/environ`);
   } catch {
     return undefined;
   }
-  const entry = Buffer.from(`${MARKER_ENV}=${marker}\0`);
-  const found: number[] = [];
+}
+
+function carries(environ: Buffer, entry: Buffer): boolean {
+  return environ.indexOf(entry) === 0 || environ.indexOf(Buffer.concat([Buffer.from([0]), entry])) >= 0;
+}
+
+/** What identifies the processes of one service: its process group (id = its leader's pid) and its marker. */
+export interface ServiceIdentity {
+  pgid: number;
+  marker: string;
+}
+
+/**
+ * The processes of each service that still run, in the order of `services`: the members of its process group and
+ * every process whose environment holds `MARKER_ENV=<its marker>`. One look through /proc for all of them. A zombie
+ * has finished running (it only waits for its parent to reap it) and does not count. Undefined where there is no
+ * /proc.
+ */
+export function serviceProcesses(services: readonly ServiceIdentity[]): number[][] | undefined {
+  let entries: string[];
+  try {
+    entries = services.length === 0 ? [] : readdirSync('/proc');
+  } catch {
+    return undefined;
+  }
+  const found = services.map((): number[] => []);
+  const groups = new Map(services.map((s, i) => [s.pgid, i]));
+  const markers = services.map((s) => Buffer.from(`${MARKER_ENV}=${s.marker}\0`));
   for (const name of entries) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
     const s = stat(name);
     if (!s || s.state === 'Z' || s.state === 'X') continue;
-    if (s.pgrp === pgid || carries(name, entry)) found.push(Number(name));
+    let owner = groups.get(s.pgrp);
+    if (owner === undefined) {
+      const env = environ(name);
+      if (env) owner = markers.findIndex((m) => carries(env, m));
+    }
+    if (owner !== undefined && owner >= 0) found[owner]!.push(Number(name));
   }
   return found;
+}
+
+/** Which of `pids` still run (zombies do not count): a quick look at known processes, without a search. */
+export function stillRunning(pids: readonly number[]): number[] {
+  return pids.filter((pid) => {
+    const s = stat(String(pid));
+    return s !== undefined && s.state !== 'Z' && s.state !== 'X';
+  });
 }
