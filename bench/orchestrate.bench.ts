@@ -5,7 +5,9 @@
 //   (dist/) and times `executeRun` of a prepared package (channels, readiness wait, scheduling, calls; preparing is
 //   not timed) against a baseline in the same process, interleaved after a warm-up.
 //   chain10.*: the baseline makes the same 10 calls directly with grpc-js (one client per stage, waitForReady, each
-//   output passed as the next request). fanout64: baseline = 200 ms, the time of one node (and, as an extra figure,
+//   output passed as the next request). chain10.*.floor (not a target): that baseline with one bare health round trip
+//   to each stage in place of waitForReady (bench/support/health-floor.mjs), against the same baseline: the least a
+//   readiness check that asks every service's health before the first call adds to the chain. fanout64: baseline = 200 ms, the time of one node (and, as an extra figure,
 //   the same 64 calls sent at once directly with grpc-js). uneven: baseline = the DAG's critical path (the sum of
 //   delays along its longest chain).
 // - plan.10000_nodes, plan.100000_nodes: a fresh `node` process loads the built engine and times prepareRun + planOf
@@ -31,6 +33,7 @@ function tempPackage(nodes: PackageNode[], addresses: Record<string, string>): s
 interface Measured {
   engine: number[];
   direct: number[];
+  floor: number[];
 }
 
 /** Runs bench/support/measure.mjs on a package (see the method above). */
@@ -46,7 +49,7 @@ function measure(
   return JSON.parse(r.stdout) as Measured;
 }
 
-async function chain10(size: number, id: string, runs: number): Promise<BenchResult> {
+async function chain10(size: number, id: string, runs: number): Promise<BenchResult[]> {
   const servers = await startServers(Array.from({ length: 10 }, () => 0));
   const addresses = servers.ports.map((p) => `127.0.0.1:${p}`);
   const names = addresses.map((_, i) => `stage${i}`);
@@ -64,14 +67,24 @@ async function chain10(size: number, id: string, runs: number): Promise<BenchRes
   }
   const value = median(m.engine);
   const baseline = median(m.direct);
-  return {
-    id,
-    value: round(value, 1),
-    unit: 'ms',
-    baseline: round(baseline, 1),
-    ratio: round(value / baseline),
-    target: '<= 1.1',
-  };
+  const floor = median(m.floor);
+  return [
+    {
+      id,
+      value: round(value, 1),
+      unit: 'ms',
+      baseline: round(baseline, 1),
+      ratio: round(value / baseline),
+      target: '<= 1.1',
+    },
+    {
+      id: id.replace(/\.ratio$/, '.floor.ratio'),
+      value: round(floor, 1),
+      unit: 'ms',
+      baseline: round(baseline, 1),
+      ratio: round(floor / baseline),
+    },
+  ];
 }
 
 async function fanout64(): Promise<BenchResult[]> {
@@ -218,8 +231,8 @@ function plan(nodes: number, targets: { ms: string; rss: string }): BenchResult[
 
 export async function run(): Promise<BenchResult[]> {
   return [
-    await chain10(1024, 'orchestrate.chain10.1kb.ratio', 20),
-    await chain10(1024 * 1024, 'orchestrate.chain10.1mb.ratio', 7),
+    ...(await chain10(1024, 'orchestrate.chain10.1kb.ratio', 20)),
+    ...(await chain10(1024 * 1024, 'orchestrate.chain10.1mb.ratio', 7)),
     ...(await fanout64()),
     await uneven(),
     ...plan(10_000, { ms: '< 1000', rss: '< 300' }),

@@ -1,8 +1,11 @@
 // Times the built engine (dist/) against direct grpc-js calls, in one plain `node` process (no tsx: its source-map
 // stack traces would bill the engine for every gRPC error object, e.g. the UNIMPLEMENTED health probe).
-// argv[2]: JSON {mode: "chain" | "fanout" | "run", dir, runs, size?, addresses?, count?}. Prints {engine, direct}
-// (milliseconds per run; direct is empty for mode "run"). Runs are interleaved after one warm-up of each.
+// argv[2]: JSON {mode: "chain" | "fanout" | "run", dir, runs, size?, addresses?, count?}. Prints {engine, direct,
+// floor} (milliseconds per run; direct is empty for mode "run"; floor, chain only: the direct chain after one health
+// round trip to each stage, bench/support/health-floor.mjs, the least any readiness check adds). Runs are interleaved
+// after one warm-up of each.
 import * as grpc from '@grpc/grpc-js';
+import { healthRoundTrip } from './health-floor.mjs';
 
 const spec = JSON.parse(process.argv[2]);
 const dist = new URL('../../dist/', import.meta.url);
@@ -34,6 +37,18 @@ async function connect(addresses) {
 async function directChain() {
   const t0 = performance.now();
   const clients = await connect(spec.addresses);
+  return chainFrom(clients, t0);
+}
+
+/** The same chain, each stage's connection awaited through one health round trip instead (its floor). */
+async function floorChain() {
+  const t0 = performance.now();
+  const clients = spec.addresses.map((a) => new grpc.Client(a, grpc.credentials.createInsecure(), options));
+  await Promise.all(clients.map(healthRoundTrip));
+  return chainFrom(clients, t0);
+}
+
+async function chainFrom(clients, t0) {
   let message = payload;
   for (const client of clients) message = await unary(client, message);
   const ms = performance.now() - t0;
@@ -60,11 +75,14 @@ async function engine() {
 }
 
 const direct = spec.mode === 'chain' ? directChain : spec.mode === 'fanout' ? directFanout : undefined;
-const times = { engine: [], direct: [] };
+const floor = spec.mode === 'chain' ? floorChain : undefined;
+const times = { engine: [], direct: [], floor: [] };
 await engine();
 await direct?.();
+await floor?.();
 for (let i = 0; i < spec.runs; i++) {
   times.engine.push(await engine());
   if (direct) times.direct.push(await direct());
+  if (floor) times.floor.push(await floor());
 }
 process.stdout.write(JSON.stringify(times));
