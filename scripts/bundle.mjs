@@ -7,7 +7,8 @@
 // (templates/, schemas/, dist/schema/validators/) stay the same. Tests and the bench import tsc's other files.
 import { build } from 'esbuild';
 import { readdirSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
@@ -143,6 +144,59 @@ const result = await build({
   logLevel: 'warning',
   metafile: true,
 });
+
+// What src/start.ts runs our commands with: src/cli/run-command.ts with every command (src/cli/commands.ts) in one
+// CommonJS file, each command's modules evaluated only when it runs. CommonJS, because its compiled code is cached
+// between runs: by Node 22.1+ itself (module.enableCompileCache), on Node 20 by src/cli/code-cache.ts. Node 20 has no
+// such cache for ES modules: its loader reads, decodes and compiles every module of a command anew on every start.
+// Its import()s become require()s (dynamic-import: false): Node 20 loses a script's dynamic import callback when V8
+// compiles it from a cache. Nothing it loads is an ES module: it runs no plugins nor hooks (run-command.ts says why),
+// and @viz-js/viz, left out, has a CommonJS build.
+const launcher = await build({
+  entryPoints: [{ in: 'src/cli/run-command.ts', out: 'run-command' }],
+  absWorkingDir: root,
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  supported: { 'dynamic-import': false },
+  platform: 'node',
+  target: 'node20',
+  // typescript: as above; @viz-js/viz (1.6 MB, mostly its WebAssembly) loads from node_modules when a picture is drawn.
+  external: ['typescript', '@viz-js/viz'],
+  plugins: [ownUrl, ownDirname, lazyRequire],
+  banner: {
+    js: ["const __aieffectDist = require('node:url').pathToFileURL(require('node:path').join(__dirname, '/'));"].join(
+      '\n',
+    ),
+  },
+  logLevel: 'warning',
+  // require.resolve of a bundled package (oclif, grpc-js: files beside their sources) resolves from dist/ at run time,
+  // as the ES module bundles' require does.
+  logOverride: { 'require-resolve-not-external': 'silent' },
+  metafile: true,
+});
+Object.assign(result.metafile.outputs, launcher.metafile.outputs);
+// Every output in ASCII: a few non-ASCII characters (in a dependency's comments, a regular expression) make Node decode
+// the whole file as UTF-8 the slow way, character by character: 50 ms for dist/run-command.cjs instead of 2. Each is written
+// as its \uXXXX escape, which means the same character in strings, templates, regular expressions and names.
+for (const file of Object.keys(result.metafile.outputs)) {
+  const path = join(root, file);
+  const text = await readFile(path, 'utf8');
+  if (!/[\u0080-\uffff]/.test(text)) continue;
+  await writeFile(
+    path,
+    text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  );
+}
+const launcherText = await readFile(join(root, 'dist', 'run-command.cjs'), 'utf8');
+// The name of its code caches (src/cli/code-cache.ts): V8 itself checks only a source's length.
+await writeFile(join(root, 'dist', 'run-command.cjs.sha1'), createHash('sha1').update(launcherText).digest('hex'));
+const dynamicImport = /(?<![\w$.'"`])import\(/.exec(launcherText);
+if (dynamicImport) {
+  const line = launcherText.slice(0, dynamicImport.index).split('\n').length;
+  throw new Error(`dist/run-command.cjs:${line}: import() left in the CommonJS bundle (see scripts/bundle.mjs)`);
+}
 
 if (process.env.BUNDLE_ANALYZE) {
   for (const [file, out] of Object.entries(result.metafile.outputs)) {

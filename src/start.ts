@@ -1,19 +1,16 @@
 // What bin/run.js starts. A command line that runs one of our commands goes straight to oclif's Config and the
-// command's own bundle; `--version` is answered from package.json; everything else (help, topics, the plugins'
-// commands, unknown commands) goes to oclif's execute, loaded only then. oclif's index (every module of @oclif/core,
-// and its Node version check) is loaded by none of the first two, which is most of what starting took
+// command's class (./cli/run-command.ts); `--version` is answered from package.json; everything else (help, topics,
+// the plugins' commands, unknown commands) goes to oclif's execute, loaded only then. oclif's index (every module of
+// @oclif/core, and its Node version check) is loaded by none of the first two, which is most of what starting took
 // (issue 10: `aieffect --version` took 140 ms more than `node -e 0`).
 import { readFileSync } from 'node:fs';
 import { arch, platform, release } from 'node:os';
+import module, { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commandLine, userAgent, type ManifestCommand } from './cli/command-line.js';
 
-interface PackageJson {
-  name: string;
-  version: string;
-  oclif: Record<string, unknown>;
-}
+import type { PackageJson } from './cli/run-command.js';
 
 function readJson<T>(file: string): T | undefined {
   try {
@@ -39,35 +36,17 @@ async function oclif(binUrl: string, argv: string[]): Promise<void> {
   await execute({ args: argv, dir: binUrl });
 }
 
-/** Runs `id` as oclif's main.run would (init hook, the command with its prerun and postrun hooks, finally hook). */
-async function runCommand(root: string, pjson: PackageJson, id: string, argv: string[]): Promise<void> {
-  // CommonJS modules imported dynamically: their exports are the default export (in Node and in esbuild's bundle).
-  const [configModule, handleModule, flushModule] = await Promise.all([
-    import('@oclif/core/config'),
-    import('@oclif/core/handle'),
-    import('@oclif/core/flush'),
-  ]);
-  const { Config } = configModule.default;
-  const { handle } = handleModule.default;
-  const { flush } = flushModule.default;
-  try {
-    // Our commands need none of the plugins: they add commands (help, autocomplete) and hooks for plugin installs only.
-    const own = { ...pjson, oclif: { ...pjson.oclif, plugins: [] } };
-    const config = await Config.load({ root, pjson: own as never });
-    await config.runHook('init', { argv, id });
-    let error: Error | undefined;
-    try {
-      await config.runCommand(id, argv);
-    } catch (err) {
-      error = err as Error;
-      throw err;
-    } finally {
-      await config.runHook('finally', { argv, id, error, Command: config.findCommand(id) as never });
-    }
-    await flush();
-  } catch (err) {
-    await handle(err as Error);
-  }
+/**
+ * The module that runs our commands (./cli/run-command.ts), bundled with every command into one CommonJS file whose
+ * compiled code is cached between runs: by Node 22.1+ itself (bin/run.js turns its cache on), on Node 20 by
+ * ./cli/code-cache.ts, one cache per command.
+ */
+async function runCommandModule(root: string, id: string): Promise<typeof import('./cli/run-command.js')> {
+  const file = join(root, 'dist', 'run-command.cjs');
+  if ((module as { enableCompileCache?: unknown }).enableCompileCache)
+    return createRequire(file)(file) as typeof import('./cli/run-command.js');
+  const { requireWithCodeCache } = await import('./cli/code-cache.js');
+  return requireWithCodeCache(file, id.replaceAll(':', '-')) as typeof import('./cli/run-command.js');
 }
 
 export async function start(binUrl: string): Promise<void> {
@@ -82,5 +61,6 @@ export async function start(binUrl: string): Promise<void> {
   }
   const line = commandLine(argv, manifest.commands);
   if (!line) return oclif(binUrl, argv);
+  const { runCommand } = await runCommandModule(root, line.id);
   return runCommand(root, pjson, line.id, line.argv);
 }

@@ -1,7 +1,9 @@
 // The CLI as a whole: help, version, and how usage mistakes are reported (exit 2, one line with a did-you-mean where
 // one fits, no stack), as text and as {"error": ...} with --json.
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import module from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { expectJsonContract } from '../helpers/json-contract.js';
@@ -25,6 +27,30 @@ describe('aieffect', () => {
     expect(flag.stderr).toBe('');
     expect(flag.stdout).toMatch(new RegExp(`^aieffect/${pkg.version.replace(/\./g, '\\.')} `));
     expect(flag.stdout).toBe(command.stdout);
+  });
+
+  it("keeps each command's compiled code in the user's cache folder (Node 20), and runs the same with it", async () => {
+    const cacheHome = mkdtempSync(join(tmpdir(), 'aieffect-xdg-'));
+    try {
+      const env = { XDG_CACHE_HOME: cacheHome, NODE_COMPILE_CACHE: undefined, NODE_DISABLE_COMPILE_CACHE: undefined };
+      const first = await runCli(['version', '--json'], { env });
+      const second = await runCli(['version', '--json'], { env });
+      for (const r of [first, second]) expect([r.code, r.stderr]).toEqual([0, '']);
+      expect(second.stdout).toBe(first.stdout);
+      const folder = join(cacheHome, 'aieffect', 'code-cache');
+      if ('enableCompileCache' in module) {
+        // Node 22.1+ caches the code itself, in its own folder.
+        expect(existsSync(folder)).toBe(false);
+      } else {
+        const sum = readFileSync(join(repoRoot, 'dist', 'run-command.cjs.sha1'), 'utf8');
+        expect(readdirSync(folder)).toEqual([`${sum}-version.bin`]);
+      }
+      const off = { XDG_CACHE_HOME: join(cacheHome, 'off'), NODE_DISABLE_COMPILE_CACHE: '1' };
+      expect((await runCli(['version', '--json'], { env: off })).stdout).toBe(first.stdout);
+      expect(existsSync(join(cacheHome, 'off'))).toBe(false);
+    } finally {
+      rmSync(cacheHome, { recursive: true, force: true });
+    }
   });
 
   it('version is a command too: the same line, and its parts with --json', async () => {

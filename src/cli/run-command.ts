@@ -1,0 +1,50 @@
+// Running one of aieffect's commands as oclif's main.run would, without oclif's index, plugins or its loading of the
+// command's file by path: the class comes from ./commands.ts. Bundled with every command into dist/run-command.cjs
+// (scripts/bundle.mjs), which src/start.ts loads with its compiled code cached between runs.
+import { Config } from '@oclif/core/config';
+import { flush } from '@oclif/core/flush';
+import { handle } from '@oclif/core/handle';
+import { COMMANDS } from './commands.js';
+
+export interface PackageJson {
+  name: string;
+  version: string;
+  oclif: Record<string, unknown>;
+}
+
+/** Runs `id` as oclif's main.run would (init hook, the command with its prerun and postrun hooks, finally hook). */
+export async function runCommand(root: string, pjson: PackageJson, id: string, argv: string[]): Promise<void> {
+  try {
+    // Our commands need none of the plugins: they add commands (help, autocomplete) and hooks for plugin installs only.
+    // Nor our own hooks, which act only off this path: command_not_found (the command is found) and postrun, which
+    // replaces plugin-autocomplete's bash completion after its commands (test/unit/cli-commands.test.ts holds the list).
+    const own = { ...pjson, oclif: { ...pjson.oclif, plugins: [], hooks: {} } };
+    const config = await Config.load({ root, pjson: own as never });
+    await config.runHook('init', { argv, id });
+    let error: Error | undefined;
+    try {
+      // The command's class from our own table (./cli/commands.ts), where oclif's plugin would import its file by
+      // path; marked as that plugin marks it (plugin.findCommand).
+      const found = config.findCommand(id);
+      const load = COMMANDS[id];
+      const command = found &&
+        load && {
+          ...found,
+          load: async () => {
+            const { default: Command } = await load();
+            const plugin = config.plugins.get(found.pluginName ?? pjson.name);
+            return Object.assign(Command, { id, plugin, isESM: found.isESM, relativePath: found.relativePath });
+          },
+        };
+      await config.runCommand(id, argv, command || null);
+    } catch (err) {
+      error = err as Error;
+      throw err;
+    } finally {
+      await config.runHook('finally', { argv, id, error, Command: config.findCommand(id) as never });
+    }
+    await flush();
+  } catch (err) {
+    await handle(err as Error);
+  }
+}
