@@ -7,15 +7,21 @@
 // hold little of what `orchestrate` runs. Each cache is made once, at the end of the first run that had none (or
 // whose cache V8 refused: another Node or V8 version), and named by the SHA-1 of the file's content (written beside it
 // by the build), since V8 checks only the source's length. Caches of other contents (an older aieffect) go when a new
-// one is written. Nothing here may fail a command: a cache folder that cannot be read or written means no cache.
+// one is written and they are a week old. Nothing here may fail a command: a cache folder that cannot be read or
+// written means no cache.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
 const CACHE_FILE = /^[0-9a-f]{40}-[a-z0-9-]+\.bin$/;
+/**
+ * Caches of other contents are removed once they are this old: not at once, since two installed versions of aieffect
+ * (a global one and a project's) share the folder and would otherwise remove each other's caches on every run.
+ */
+const STALE_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
  * Where the caches go: NODE_COMPILE_CACHE/aieffect when set (Node 22's variable for its own cache), else aieffect/
@@ -37,13 +43,16 @@ function tryRead(file: string): Buffer | undefined {
   }
 }
 
-/** Writes the cache beside the others (atomically), removing caches of other contents. Errors are ignored. */
+/** Writes the cache beside the others (atomically), removing old caches of other contents. Errors are ignored. */
 function writeCache(dir: string, name: string, data: Buffer): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const prefix = name.slice(0, 40);
-    for (const old of readdirSync(dir)) {
-      if (CACHE_FILE.test(old) && !old.startsWith(prefix)) rmSync(join(dir, old), { force: true });
+    const before = Date.now() - STALE_MS;
+    for (const other of readdirSync(dir)) {
+      if (!CACHE_FILE.test(other) || other.startsWith(prefix)) continue;
+      const path = join(dir, other);
+      if (statSync(path).mtimeMs < before) rmSync(path, { force: true });
     }
     const temp = join(dir, `${name}.${process.pid}.tmp`);
     writeFileSync(temp, data, { mode: 0o600 });

@@ -5,7 +5,7 @@
 // of the CLI is (within one process V8 finds a script it compiled before in memory, whatever the cache file holds).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep as pathSep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,13 +71,19 @@ describe('loadWithCodeCache', () => {
     expect(readdirSync(cache).sort()).toEqual([name('+', 'compose'), name('+', 'export')]);
   });
 
-  it('never takes the cache of other content of the same length, and drops it when writing the new one', () => {
+  it('never takes the cache of other content of the same length', () => {
     loadWithCodeCache(file, 'export', cache);
     writeFileSync(file, source('-'));
     expect(source('-')).toHaveLength(source('+').length);
     expect(loadWithCodeCache(file, 'export', cache)).toMatchObject({ used: false, apply: -1 });
-    expect(readdirSync(cache)).toEqual([name('-')]);
     expect(loadWithCodeCache(file, 'export', cache)).toMatchObject({ used: true, apply: -1 });
+    // Another version's cache stays while it is recent (two installed versions share the folder)...
+    expect(readdirSync(cache).sort()).toEqual([name('+'), name('-')].sort());
+    // ...and goes with the next cache written once it is a week old.
+    const eightDaysAgo = new Date(Date.now() - 8 * 24 * 60 * 60 * 1000);
+    utimesSync(join(cache, name('+')), eightDaysAgo, eightDaysAgo);
+    loadWithCodeCache(file, 'compose', cache);
+    expect(readdirSync(cache).sort()).toEqual([name('-', 'compose'), name('-')].sort());
   });
 
   it('names the cache by the checksum the build wrote beside the file', () => {
