@@ -9,8 +9,9 @@ import module, { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commandLine, userAgent, type ManifestCommand } from './cli/command-line.js';
-
 import type { PackageJson } from './cli/run-command.js';
+
+type RunCommandModule = typeof import('./cli/run-command.js');
 
 function readJson<T>(file: string): T | undefined {
   try {
@@ -41,12 +42,12 @@ async function oclif(binUrl: string, argv: string[]): Promise<void> {
  * compiled code is cached between runs: by Node 22.1+ itself (bin/run.js turns its cache on), on Node 20 by
  * ./cli/code-cache.ts, one cache per command.
  */
-async function runCommandModule(root: string, id: string): Promise<typeof import('./cli/run-command.js')> {
+async function runCommandModule(root: string, id: string): Promise<RunCommandModule> {
   const file = join(root, 'dist', 'run-command.cjs');
   if ((module as { enableCompileCache?: unknown }).enableCompileCache)
-    return createRequire(file)(file) as typeof import('./cli/run-command.js');
+    return createRequire(file)(file) as RunCommandModule;
   const { requireWithCodeCache } = await import('./cli/code-cache.js');
-  return requireWithCodeCache(file, id.replaceAll(':', '-')) as typeof import('./cli/run-command.js');
+  return requireWithCodeCache(file, id.replaceAll(':', '-')) as RunCommandModule;
 }
 
 export async function start(binUrl: string): Promise<void> {

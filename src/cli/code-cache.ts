@@ -1,4 +1,4 @@
-// Loading one CommonJS file (dist/start.cjs: the CLI with every command) with V8's code cache, kept between runs. On
+// Loading one CommonJS file (dist/run-command.cjs: our commands, every one) with V8's code cache, kept between runs. On
 // Node 22.1+ Node does this itself (module.enableCompileCache, which bin/run.js turns on); Node 20 has no such cache,
 // so every start would parse and compile the code it runs anew, which is most of what starting a command costs after
 // Node's own start-up (issue 10). No results are cached: only V8's compiled form of the file's functions.

@@ -1,7 +1,7 @@
 // Every command of aieffect by its oclif id, each imported only when it runs. oclif finds the same commands by their
 // files (package.json "oclif.commands": ./dist/commands, listed in oclif.manifest.json) on its own paths (help, the
-// plugins); src/start.ts takes them from here, so that its bundle for Node 20 (dist/start.cjs, scripts/bundle.mjs)
-// holds every command. test/unit/cli-commands.test.ts checks this table against the manifest.
+// plugins); ./run-command.ts takes them from here, so that its bundle (dist/run-command.cjs, scripts/bundle.mjs) holds
+// every command. test/unit/cli-commands.test.ts checks this table against the manifest.
 import type { Command } from '@oclif/core/command';
 
 export const COMMANDS: Record<string, () => Promise<{ default: Command.Class }>> = {
